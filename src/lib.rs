@@ -1,0 +1,3 @@
+//! dflint: a Dockerfile linter, autofixer and language server.
+
+pub mod syntax;

@@ -1,0 +1,133 @@
+//! A logical line: the source pieces BuildKit joins into one instruction line, and the
+//! trivia it drops between them. Maps the grammar's joined offsets back onto the source.
+
+use super::grammar::Event;
+use super::kind::SyntaxKind;
+use super::text::TextRange;
+use super::tree::TreeBuilder;
+
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    joined: u32,
+    src: u32,
+    len: u32,
+}
+
+#[derive(Clone, Debug)]
+struct Trivia {
+    kind: SyntaxKind,
+    start: u32,
+    tokens: std::ops::Range<usize>,
+}
+
+#[derive(Default)]
+pub(crate) struct LineMap {
+    segments: Vec<Segment>,
+    trivia: Vec<Trivia>,
+    trivia_tokens: Vec<(SyntaxKind, u32)>,
+    joined_len: u32,
+}
+
+impl LineMap {
+    pub(crate) fn push_segment(&mut self, start: usize, end: usize) {
+        if end > start {
+            let len = u32::try_from(end - start).expect("line shorter than 4 GiB");
+            let src = u32::try_from(start).expect("file shorter than 4 GiB");
+            self.segments.push(Segment { joined: self.joined_len, src, len });
+            self.joined_len += len;
+        }
+    }
+
+    /// Adds a trivia node made of tokens, each given by its end offset; empty ones are skipped.
+    pub(crate) fn push_trivia(&mut self, kind: SyntaxKind, start: usize, tokens: &[(SyntaxKind, usize)]) {
+        let from = self.trivia_tokens.len();
+        let mut pos = start;
+        for &(k, end) in tokens {
+            if end > pos {
+                self.trivia_tokens.push((k, u32::try_from(end).expect("file shorter than 4 GiB")));
+                pos = end;
+            }
+        }
+        if self.trivia_tokens.len() > from {
+            let start = u32::try_from(start).expect("file shorter than 4 GiB");
+            self.trivia.push(Trivia { kind, start, tokens: from..self.trivia_tokens.len() });
+        }
+    }
+
+    /// The joined text: borrowed from the source when the line is one piece.
+    pub(crate) fn joined<'s>(&self, src: &'s str) -> std::borrow::Cow<'s, str> {
+        match self.segments.as_slice() {
+            [] => "".into(),
+            [one] => src[one.src as usize..(one.src + one.len) as usize].into(),
+            many => many.iter().map(|s| &src[s.src as usize..(s.src + s.len) as usize]).collect::<String>().into(),
+        }
+    }
+
+    /// The source offset of joined offset `j`, taking the position after any trivia at a
+    /// piece boundary.
+    fn src_start(&self, j: u32) -> u32 {
+        match self.segments.iter().find(|s| j < s.joined + s.len) {
+            Some(s) => s.src + (j - s.joined),
+            None => self.segments.last().map_or(0, |s| s.src + s.len),
+        }
+    }
+
+    /// The source offset of joined offset `j` as the end of a range: before any trivia at a
+    /// piece boundary.
+    fn src_end(&self, j: u32) -> u32 {
+        match self.segments.iter().find(|s| j > s.joined && j <= s.joined + s.len) {
+            Some(s) => s.src + (j - s.joined),
+            None => self.src_start(j),
+        }
+    }
+
+    /// Maps a joined range to the source.
+    pub(crate) fn src_range(&self, start: u32, end: u32) -> TextRange {
+        let s = self.src_start(start);
+        let e = if end > start { self.src_end(end) } else { s };
+        TextRange::new(s, e.max(s))
+    }
+
+    /// Emits the events into the builder, splitting tokens around trivia and flushing
+    /// trivia at the level where it falls. Trivia after the last piece is emitted last.
+    pub(crate) fn emit(&self, b: &mut TreeBuilder, events: &[Event]) {
+        let mut next_trivia = 0;
+        let mut j = 0u32;
+        let mut seg = 0usize;
+        for &event in events {
+            match event {
+                Event::Start(kind) => {
+                    let at = self.src_start(j);
+                    self.flush(b, &mut next_trivia, at);
+                    b.start_node(kind);
+                }
+                Event::Token(kind, end) => {
+                    while j < end {
+                        while self.segments[seg].joined + self.segments[seg].len <= j {
+                            seg += 1;
+                        }
+                        let s = self.segments[seg];
+                        let piece_end = end.min(s.joined + s.len);
+                        self.flush(b, &mut next_trivia, s.src + (j - s.joined));
+                        b.token(kind, piece_end - j);
+                        j = piece_end;
+                    }
+                }
+                Event::Finish => b.finish_node(),
+            }
+        }
+        self.flush(b, &mut next_trivia, u32::MAX);
+    }
+
+    fn flush(&self, b: &mut TreeBuilder, next: &mut usize, before: u32) {
+        while let Some(t) = self.trivia.get(*next).filter(|t| t.start < before) {
+            debug_assert_eq!(b.pos(), t.start, "trivia starts where the previous token ended");
+            b.start_node(t.kind);
+            for &(kind, end) in &self.trivia_tokens[t.tokens.clone()] {
+                b.token_to(kind, end);
+            }
+            b.finish_node();
+            *next += 1;
+        }
+    }
+}
