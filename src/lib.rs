@@ -1,3 +1,4 @@
 //! dflint: a Dockerfile linter, autofixer and language server.
 
+pub mod ast;
 pub mod syntax;
