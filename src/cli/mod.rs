@@ -1,0 +1,312 @@
+//! The command-line shell: arguments, file discovery, reading files, exit codes. The only
+//! layer that touches the filesystem, stdin, stdout and the environment.
+
+mod discover;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::render::{FileReport, LineIndex};
+use crate::{Diagnostic, Severity};
+
+/// dflint: a Dockerfile linter, autofixer and language server.
+#[derive(Parser, Debug)]
+#[command(name = "dflint", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check Dockerfiles and report problems.
+    Check(CheckArgs),
+    /// Developer tools for the parser.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to check (`-` reads standard input). Directories are searched
+    /// for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile*,
+    /// honouring .gitignore. Defaults to the current directory.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Exit with 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailLevel::Info)]
+    fail_level: FailLevel,
+    /// Colored output: auto (when stdout is a terminal and NO_COLOR is unset), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand, Debug)]
+enum DebugCommand {
+    /// Print the syntax tree of a file with byte ranges, then its syntax errors.
+    Syntax {
+        /// The Dockerfile (`-` for standard input).
+        file: PathBuf,
+    },
+    /// Check that printing the syntax tree gives back each file byte for byte.
+    Roundtrip {
+        /// Files or directories (searched like `check` does).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FailLevel {
+    Error,
+    Warning,
+    Info,
+    Style,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl FailLevel {
+    fn severity(self) -> Severity {
+        match self {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Info => Severity::Info,
+            FailLevel::Style => Severity::Style,
+        }
+    }
+}
+
+/// Exit code: no findings at or above the failure threshold.
+const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings at or above the failure threshold.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, configuration or IO error.
+const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line and returns the process exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
+        Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
+    };
+    ExitCode::from(code)
+}
+
+/// A file to check: where it comes from and the name to report.
+struct Input {
+    path: Option<PathBuf>,
+    display: String,
+}
+
+/// The text of an input, or a message saying why it could not be read.
+fn read_input(input: &Input) -> Result<String, String> {
+    let bytes = match &input.path {
+        Some(path) => std::fs::read(path).map_err(|e| format!("{}: cannot read file: {e}", input.display))?,
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("{}: cannot read standard input: {e}", input.display))?;
+            buf
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+        let pos = LineIndex::new(valid).position(offset);
+        format!("{}:{}:{}: the file is not valid UTF-8 (byte offset {offset})", input.display, pos.line, pos.column)
+    })
+}
+
+/// Expands the command-line paths into inputs, reporting paths that do not exist.
+fn collect_inputs(paths: &[PathBuf], stdin_name: Option<&str>, errors: &mut Vec<String>) -> Vec<Input> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input { path: None, display: stdin_name.unwrap_or("-").to_string() });
+        } else if path.is_dir() {
+            match discover::dockerfiles_in(path) {
+                Ok(found) => inputs.extend(found.into_iter().map(|p| Input { display: display_path(&p), path: Some(p) })),
+                Err(e) => errors.push(format!("{}: {e}", path.display())),
+            }
+        } else if path.exists() {
+            inputs.push(Input { display: display_path(path), path: Some(path.clone()) });
+        } else {
+            errors.push(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    inputs
+}
+
+fn display_path(path: &Path) -> String {
+    let s = path.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> u8 {
+    let mut io_errors = Vec::new();
+    let inputs = collect_inputs(&args.paths, args.stdin_filename.as_deref(), &mut io_errors);
+    let results: Vec<(String, Result<(String, Vec<Diagnostic>), String>)> = inputs
+        .par_iter()
+        .map(|input| {
+            let result = read_input(input).map(|text| {
+                let diagnostics = crate::check(&text);
+                (text, diagnostics)
+            });
+            (input.display.clone(), result)
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for (display, result) in &results {
+        match result {
+            Ok((text, diagnostics)) => reports.push(FileReport { path: display, source: text, diagnostics }),
+            Err(message) => io_errors.push(message.clone()),
+        }
+    }
+    let output = match args.format {
+        Format::Text => crate::render::render_text(&reports, use_color(args.color)),
+        Format::Json => crate::render::render_json(&reports),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(output.as_bytes());
+    let _ = stdout.flush();
+    for e in &io_errors {
+        eprintln!("error: {e}");
+    }
+    let threshold = args.fail_level.severity();
+    if !io_errors.is_empty() {
+        EXIT_ERROR
+    } else if reports.iter().flat_map(|r| r.diagnostics).any(|d| d.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn run_debug_syntax(file: &Path) -> u8 {
+    let input = if file.as_os_str() == "-" {
+        Input { path: None, display: "-".into() }
+    } else {
+        Input { path: Some(file.to_path_buf()), display: display_path(file) }
+    };
+    let text = match read_input(&input) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let parse = crate::syntax::parse(&text);
+    let index = LineIndex::new(&text);
+    let mut out = parse.tree().root().debug_dump();
+    for e in parse.errors() {
+        let start = index.position(e.range.start as usize);
+        out.push_str(&format!(
+            "error {}@{:?} {}:{}: {} [{}]\n",
+            e.code.code(),
+            e.range,
+            start.line,
+            start.column,
+            e.message,
+            e.code.name()
+        ));
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    EXIT_CLEAN
+}
+
+fn run_roundtrip(paths: &[PathBuf]) -> u8 {
+    let mut io_errors = Vec::new();
+    let inputs = collect_inputs(paths, None, &mut io_errors);
+    let failures: Vec<String> = inputs
+        .par_iter()
+        .filter_map(|input| {
+            let text = match read_input(input) {
+                Ok(text) => text,
+                Err(e) => return Some(e),
+            };
+            let parse = crate::syntax::parse(&text);
+            let printed = parse.tree().print();
+            if let Some(offset) = first_difference(printed.as_bytes(), text.as_bytes()) {
+                let pos = LineIndex::new(&text).position(offset);
+                return Some(format!(
+                    "{}:{}:{}: printed tree differs from the input at byte {offset}",
+                    input.display, pos.line, pos.column
+                ));
+            }
+            parse.tree().validate().err().map(|e| format!("{}: invalid tree: {e}", input.display))
+        })
+        .collect();
+    for e in &io_errors {
+        eprintln!("error: {e}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    for f in &failures {
+        let _ = writeln!(stdout, "{f}");
+    }
+    let _ = writeln!(
+        stdout,
+        "{} files parsed, {} identical, {} differing",
+        inputs.len(),
+        inputs.len() - failures.len(),
+        failures.len()
+    );
+    if failures.is_empty() && io_errors.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS }
+}
+
+/// The first byte offset where `a` and `b` differ, or `None` when they are equal.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    a.iter().zip(b).position(|(x, y)| x != y).or_else(|| (a.len() != b.len()).then(|| a.len().min(b.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn first_difference_finds_offsets() {
+        assert_eq!(first_difference(b"abc", b"abc"), None);
+        assert_eq!(first_difference(b"abc", b"abd"), Some(2));
+        assert_eq!(first_difference(b"ab", b"abc"), Some(2));
+    }
+}

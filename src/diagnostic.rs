@@ -1,0 +1,79 @@
+//! The diagnostic model shared by every producer (syntax errors, rules) and every renderer.
+
+use serde::Serialize;
+
+use crate::syntax::{SyntaxError, TextRange};
+
+/// How serious a finding is. Ordered from least to most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Style,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Style => "style",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error`, `warning`, `info` or `style`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Severity> {
+        [Severity::Style, Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|sev| sev.as_str() == s)
+    }
+}
+
+/// Where a diagnostic comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// The file cannot be read as the builder reads it.
+    Syntax,
+    /// A lint rule.
+    Rule,
+}
+
+/// One finding, located by byte offsets into the checked text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, such as `DFL0001`.
+    pub code: &'static str,
+    /// Kebab-case name, such as `unknown-instruction`.
+    pub name: &'static str,
+    pub category: Category,
+    /// Equivalent codes in other tools (hadolint, BuildKit checks, Trivy, Checkov).
+    pub aliases: &'static [&'static str],
+    pub severity: Severity,
+    /// What is wrong, one sentence.
+    pub message: String,
+    /// Why it matters and what to do.
+    pub help: Option<String>,
+    /// The smallest range that shows the problem.
+    pub range: TextRange,
+}
+
+impl From<&SyntaxError> for Diagnostic {
+    fn from(e: &SyntaxError) -> Self {
+        Diagnostic {
+            code: e.code.code(),
+            name: e.code.name(),
+            category: Category::Syntax,
+            aliases: &[],
+            severity: Severity::Error,
+            message: e.message.clone(),
+            help: e.help.clone(),
+            range: e.range,
+        }
+    }
+}

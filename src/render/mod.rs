@@ -1,0 +1,18 @@
+//! Diagnostics to output formats. Pure functions of their inputs: no IO.
+
+mod json;
+mod line_index;
+mod text;
+
+pub use json::render_json;
+pub use line_index::{LineIndex, Position};
+pub use text::render_text;
+
+use crate::Diagnostic;
+
+/// One checked file: its display path, its text and its diagnostics.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub source: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+}
