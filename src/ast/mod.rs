@@ -1,7 +1,9 @@
 //! Typed views over the syntax tree. Every accessor returns `Option` (or an empty
 //! iterator), because a half-typed file can lack any part; rules use `?` on them.
 
-use crate::syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, decode_json_string, unquote};
+use crate::syntax::{
+    SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, TextRange, decode_json_string, unquote,
+};
 
 macro_rules! ast_node {
     ($(#[$doc:meta])* $name:ident, $($kind:ident)|+) => {
@@ -104,17 +106,23 @@ impl<'t> Directive<'t> {
     /// The key as written (compare case-insensitively).
     #[must_use]
     pub fn key(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::DIRECTIVE_KEY).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::DIRECTIVE_KEY)
+            .map(SyntaxToken::text)
     }
 
     #[must_use]
     pub fn value(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::DIRECTIVE_VALUE).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::DIRECTIVE_VALUE)
+            .map(SyntaxToken::text)
     }
 
     #[must_use]
     pub fn value_range(self) -> Option<TextRange> {
-        self.0.child_token(SyntaxKind::DIRECTIVE_VALUE).map(SyntaxToken::range)
+        self.0
+            .child_token(SyntaxKind::DIRECTIVE_VALUE)
+            .map(SyntaxToken::range)
     }
 }
 
@@ -183,7 +191,9 @@ impl<'t> Instruction<'t> {
 
     /// Heredoc markers on the line, in order (inside shell form or among COPY/ADD sources).
     pub fn heredoc_markers(self) -> impl Iterator<Item = HeredocMarker<'t>> {
-        self.0.descendants_with_tokens().filter_map(|e| e.as_node().and_then(HeredocMarker::cast))
+        self.0
+            .descendants_with_tokens()
+            .filter_map(|e| e.as_node().and_then(HeredocMarker::cast))
     }
 
     /// Heredoc bodies after the line, in the order of their markers.
@@ -203,19 +213,27 @@ impl<'t> Instruction<'t> {
     /// FROM: the image (or stage) word.
     #[must_use]
     pub fn from_image(self) -> Option<Word<'t>> {
-        (self.kind() == SyntaxKind::FROM_INSTR).then(|| self.words().next()).flatten()
+        (self.kind() == SyntaxKind::FROM_INSTR)
+            .then(|| self.words().next())
+            .flatten()
     }
 
     /// FROM: the stage name after `AS`.
     #[must_use]
     pub fn from_stage_name(self) -> Option<Word<'t>> {
-        self.0.child(SyntaxKind::STAGE_NAME)?.children().find_map(Word::cast)
+        self.0
+            .child(SyntaxKind::STAGE_NAME)?
+            .children()
+            .find_map(Word::cast)
     }
 
     /// HEALTHCHECK: the type keyword (`CMD` or `NONE`, as written).
     #[must_use]
     pub fn healthcheck_type(self) -> Option<&'t str> {
-        self.0.child(SyntaxKind::HEALTHCHECK_TYPE)?.child_token(SyntaxKind::KEYWORD).map(SyntaxToken::text)
+        self.0
+            .child(SyntaxKind::HEALTHCHECK_TYPE)?
+            .child_token(SyntaxKind::KEYWORD)
+            .map(SyntaxToken::text)
     }
 }
 
@@ -295,7 +313,9 @@ impl<'t> Word<'t> {
 
     /// The variable references in the word, nested ones included, in order.
     pub fn variables(self) -> impl Iterator<Item = VarRef<'t>> {
-        self.0.descendants_with_tokens().filter_map(|e| e.as_node().and_then(VarRef::cast))
+        self.0
+            .descendants_with_tokens()
+            .filter_map(|e| e.as_node().and_then(VarRef::cast))
     }
 
     /// Whether the word contains a variable reference.
@@ -309,12 +329,16 @@ impl<'t> VarRef<'t> {
     /// The variable name.
     #[must_use]
     pub fn name(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::VAR_NAME).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::VAR_NAME)
+            .map(SyntaxToken::text)
     }
 
     #[must_use]
     pub fn name_range(self) -> Option<TextRange> {
-        self.0.child_token(SyntaxKind::VAR_NAME).map(SyntaxToken::range)
+        self.0
+            .child_token(SyntaxKind::VAR_NAME)
+            .map(SyntaxToken::range)
     }
 
     /// Whether it is written with braces: `${name}`.
@@ -326,13 +350,17 @@ impl<'t> VarRef<'t> {
     /// The modifier operator (`:-`, `-`, `:+`, `+`, `:?`, `?`, `#`, `##`, `%`, `%%`, `/`, `//`).
     #[must_use]
     pub fn operator(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::VAR_OPERATOR).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::VAR_OPERATOR)
+            .map(SyntaxToken::text)
     }
 
     /// The arguments after the operator: the default/alternative/pattern, and for `/` and
     /// `//` the replacement as the second.
     pub fn arguments(self) -> impl Iterator<Item = SyntaxNode<'t>> {
-        self.0.children().filter(|n| n.kind() == SyntaxKind::VAR_ARGUMENT)
+        self.0
+            .children()
+            .filter(|n| n.kind() == SyntaxKind::VAR_ARGUMENT)
     }
 }
 
@@ -366,11 +394,9 @@ impl JsonArray<'_> {
         for t in self.0.logical_tokens() {
             match t.kind() {
                 SyntaxKind::JSON_STRING => current.push_str(t.text()),
-                SyntaxKind::COMMA | SyntaxKind::R_BRACKET => {
-                    if !current.is_empty() {
-                        out.extend(decode_json_string(&current));
-                        current.clear();
-                    }
+                SyntaxKind::COMMA | SyntaxKind::R_BRACKET if !current.is_empty() => {
+                    out.extend(decode_json_string(&current));
+                    current.clear();
                 }
                 _ => {}
             }
@@ -389,13 +415,17 @@ impl ShellForm<'_> {
 
 impl<'t> HeredocMarker<'t> {
     fn operator(self) -> &'t str {
-        self.0.child_token(SyntaxKind::HEREDOC_OPERATOR).map_or("", SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::HEREDOC_OPERATOR)
+            .map_or("", SyntaxToken::text)
     }
 
     /// The delimiter as written, quotes included.
     #[must_use]
     pub fn delimiter(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::HEREDOC_DELIMITER).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::HEREDOC_DELIMITER)
+            .map(SyntaxToken::text)
     }
 
     /// The delimiter name, quotes removed.
@@ -428,13 +458,17 @@ impl<'t> Heredoc<'t> {
     /// The body exactly as written.
     #[must_use]
     pub fn raw_body(self) -> &'t str {
-        self.0.child_token(SyntaxKind::HEREDOC_BODY).map_or("", SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::HEREDOC_BODY)
+            .map_or("", SyntaxToken::text)
     }
 
     /// The terminator line, or `None` when the heredoc runs to the end of the file.
     #[must_use]
     pub fn terminator(self) -> Option<&'t str> {
-        self.0.child_token(SyntaxKind::HEREDOC_END).map(SyntaxToken::text)
+        self.0
+            .child_token(SyntaxKind::HEREDOC_END)
+            .map(SyntaxToken::text)
     }
 
     /// The content BuildKit uses: each line ending in `\n` (carriage returns dropped), and
@@ -445,7 +479,11 @@ impl<'t> Heredoc<'t> {
         for line in self.raw_body().split_inclusive('\n') {
             let line = line.strip_suffix('\n').unwrap_or(line);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            out.push_str(if chomp { line.trim_start_matches('\t') } else { line });
+            out.push_str(if chomp {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            });
             out.push('\n');
         }
         out

@@ -5,12 +5,23 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// The file names taken for Dockerfiles, matched case-insensitively.
-pub(crate) const DOCKERFILE_PATTERNS: &[&str] = &["Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile*"];
+pub(crate) const DOCKERFILE_PATTERNS: &[&str] = &[
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "Containerfile*",
+];
 
 fn patterns() -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for p in DOCKERFILE_PATTERNS {
-        builder.add(GlobBuilder::new(p).case_insensitive(true).literal_separator(true).build().expect("valid pattern"));
+        builder.add(
+            GlobBuilder::new(p)
+                .case_insensitive(true)
+                .literal_separator(true)
+                .build()
+                .expect("valid pattern"),
+        );
     }
     builder.build().expect("valid pattern set")
 }
@@ -34,7 +45,10 @@ pub(crate) fn dockerfiles_in(dir: &Path) -> Result<Vec<PathBuf>, ignore::Error> 
     for entry in walker {
         let entry = entry?;
         if entry.file_type().is_some_and(|t| t.is_file())
-            && entry.file_name().to_str().is_some_and(|n| is_dockerfile_name(n, &set))
+            && entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| is_dockerfile_name(n, &set))
         {
             found.push(entry.into_path());
         }
@@ -50,10 +64,24 @@ mod tests {
     #[test]
     fn dockerfile_names() {
         let set = patterns();
-        for yes in ["Dockerfile", "dockerfile", "Dockerfile.dev", "api.Dockerfile", "api.dockerfile", "Containerfile", "Containerfile.prod"] {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "Containerfile",
+            "Containerfile.prod",
+        ] {
             assert!(is_dockerfile_name(yes, &set), "{yes}");
         }
-        for no in ["Dockerfile.dockerignore", "README.md", "docker-compose.yml", "MyDockerfile", ".dockerignore"] {
+        for no in [
+            "Dockerfile.dockerignore",
+            "README.md",
+            "docker-compose.yml",
+            "MyDockerfile",
+            ".dockerignore",
+        ] {
             assert!(!is_dockerfile_name(no, &set), "{no}");
         }
     }

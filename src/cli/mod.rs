@@ -111,7 +111,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     let code = match cli.command {
@@ -131,7 +135,9 @@ struct Input {
 /// The text of an input, or a message saying why it could not be read.
 fn read_input(input: &Input) -> Result<String, String> {
     let bytes = match &input.path {
-        Some(path) => std::fs::read(path).map_err(|e| format!("{}: cannot read file: {e}", input.display))?,
+        Some(path) => {
+            std::fs::read(path).map_err(|e| format!("{}: cannot read file: {e}", input.display))?
+        }
         None => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -144,25 +150,45 @@ fn read_input(input: &Input) -> Result<String, String> {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
         let pos = LineIndex::new(valid).position(offset);
-        format!("{}:{}:{}: the file is not valid UTF-8 (byte offset {offset})", input.display, pos.line, pos.column)
+        format!(
+            "{}:{}:{}: the file is not valid UTF-8 (byte offset {offset})",
+            input.display, pos.line, pos.column
+        )
     })
 }
 
 /// Expands the command-line paths into inputs, reporting paths that do not exist.
-fn collect_inputs(paths: &[PathBuf], stdin_name: Option<&str>, errors: &mut Vec<String>) -> Vec<Input> {
+fn collect_inputs(
+    paths: &[PathBuf],
+    stdin_name: Option<&str>,
+    errors: &mut Vec<String>,
+) -> Vec<Input> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input { path: None, display: stdin_name.unwrap_or("-").to_string() });
+            inputs.push(Input {
+                path: None,
+                display: stdin_name.unwrap_or("-").to_string(),
+            });
         } else if path.is_dir() {
             match discover::dockerfiles_in(path) {
-                Ok(found) => inputs.extend(found.into_iter().map(|p| Input { display: display_path(&p), path: Some(p) })),
+                Ok(found) => inputs.extend(found.into_iter().map(|p| Input {
+                    display: display_path(&p),
+                    path: Some(p),
+                })),
                 Err(e) => errors.push(format!("{}: {e}", path.display())),
             }
         } else if path.exists() {
-            inputs.push(Input { display: display_path(path), path: Some(path.clone()) });
+            inputs.push(Input {
+                display: display_path(path),
+                path: Some(path.clone()),
+            });
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
@@ -179,14 +205,19 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     }
 }
+
+/// A file's text and its diagnostics.
+type Checked = (String, Vec<Diagnostic>);
 
 fn run_check(args: &CheckArgs) -> u8 {
     let mut io_errors = Vec::new();
     let inputs = collect_inputs(&args.paths, args.stdin_filename.as_deref(), &mut io_errors);
-    let results: Vec<(String, Result<(String, Vec<Diagnostic>), String>)> = inputs
+    let results: Vec<(String, Result<Checked, String>)> = inputs
         .par_iter()
         .map(|input| {
             let result = read_input(input).map(|text| {
@@ -199,7 +230,11 @@ fn run_check(args: &CheckArgs) -> u8 {
     let mut reports = Vec::new();
     for (display, result) in &results {
         match result {
-            Ok((text, diagnostics)) => reports.push(FileReport { path: display, source: text, diagnostics }),
+            Ok((text, diagnostics)) => reports.push(FileReport {
+                path: display,
+                source: text,
+                diagnostics,
+            }),
             Err(message) => io_errors.push(message.clone()),
         }
     }
@@ -216,7 +251,11 @@ fn run_check(args: &CheckArgs) -> u8 {
     let threshold = args.fail_level.severity();
     if !io_errors.is_empty() {
         EXIT_ERROR
-    } else if reports.iter().flat_map(|r| r.diagnostics).any(|d| d.severity >= threshold) {
+    } else if reports
+        .iter()
+        .flat_map(|r| r.diagnostics)
+        .any(|d| d.severity >= threshold)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -225,9 +264,15 @@ fn run_check(args: &CheckArgs) -> u8 {
 
 fn run_debug_syntax(file: &Path) -> u8 {
     let input = if file.as_os_str() == "-" {
-        Input { path: None, display: "-".into() }
+        Input {
+            path: None,
+            display: "-".into(),
+        }
     } else {
-        Input { path: Some(file.to_path_buf()), display: display_path(file) }
+        Input {
+            path: Some(file.to_path_buf()),
+            display: display_path(file),
+        }
     };
     let text = match read_input(&input) {
         Ok(text) => text,
@@ -274,7 +319,11 @@ fn run_roundtrip(paths: &[PathBuf]) -> u8 {
                     input.display, pos.line, pos.column
                 ));
             }
-            parse.tree().validate().err().map(|e| format!("{}: invalid tree: {e}", input.display))
+            parse
+                .tree()
+                .validate()
+                .err()
+                .map(|e| format!("{}: invalid tree: {e}", input.display))
         })
         .collect();
     for e in &io_errors {
@@ -291,12 +340,19 @@ fn run_roundtrip(paths: &[PathBuf]) -> u8 {
         inputs.len() - failures.len(),
         failures.len()
     );
-    if failures.is_empty() && io_errors.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS }
+    if failures.is_empty() && io_errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// The first byte offset where `a` and `b` differ, or `None` when they are equal.
 fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
-    a.iter().zip(b).position(|(x, y)| x != y).or_else(|| (a.len() != b.len()).then(|| a.len().min(b.len())))
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .or_else(|| (a.len() != b.len()).then(|| a.len().min(b.len())))
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub fn render_json(files: &[FileReport<'_>]) -> String {
             }
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&Output { version: 1, files }).expect("plain data serializes");
+    let mut out =
+        serde_json::to_string_pretty(&Output { version: 1, files }).expect("plain data serializes");
     out.push('\n');
     out
 }

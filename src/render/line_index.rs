@@ -31,15 +31,25 @@ impl<'s> LineIndex<'s> {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
-        Position { line: line + 1, column, offset }
+        Position {
+            line: line + 1,
+            column,
+            offset,
+        }
     }
 
     /// The text of a 1-based line, without its line break.
     #[must_use]
     pub fn line_text(&self, line: usize) -> &'s str {
         let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches('\n').trim_end_matches('\r')
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end]
+            .trim_end_matches('\n')
+            .trim_end_matches('\r')
     }
 }
 
@@ -50,8 +60,22 @@ mod tests {
     #[test]
     fn positions_count_scalar_values() {
         let index = LineIndex::new("FROM a\nLABEL x=\"é🐳\" y\n");
-        assert_eq!(index.position(0), Position { line: 1, column: 1, offset: 0 });
-        assert_eq!(index.position(7), Position { line: 2, column: 1, offset: 7 });
+        assert_eq!(
+            index.position(0),
+            Position {
+                line: 1,
+                column: 1,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            index.position(7),
+            Position {
+                line: 2,
+                column: 1,
+                offset: 7
+            }
+        );
         let y = "FROM a\nLABEL x=\"é🐳\" ".len();
         assert_eq!(index.position(y).column, 13);
         assert_eq!(index.line_text(2), "LABEL x=\"é🐳\" y");

@@ -18,7 +18,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     fn severity_code(severity: Severity) -> &'static str {
@@ -41,18 +45,39 @@ fn displayed(line: &str) -> String {
     line.replace('\t', "    ")
 }
 
-fn render_frame(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnostic, style: &Style) {
+fn render_frame(
+    out: &mut String,
+    path: &str,
+    index: &LineIndex<'_>,
+    d: &Diagnostic,
+    style: &Style,
+) {
     let start = index.position(d.range.start as usize);
     let end = index.position(d.range.end as usize);
     let sev = d.severity.as_str();
     let sev_code = Style::severity_code(d.severity);
-    let _ = writeln!(out, "{}: {}", style.paint(sev_code, &format!("{sev}[{}]", d.code)), style.paint("1", &d.message));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        style.paint(sev_code, &format!("{sev}[{}]", d.code)),
+        style.paint("1", &d.message)
+    );
     // A range that ends at the start of a line does not cover that line.
-    let last_line = if end.line > start.line && end.column == 1 { end.line - 1 } else { end.line };
+    let last_line = if end.line > start.line && end.column == 1 {
+        end.line - 1
+    } else {
+        end.line
+    };
     let gutter = last_line.to_string().len();
     let pad = " ".repeat(gutter);
     let bar = style.paint("1;34", "|");
-    let _ = writeln!(out, "{pad}{} {path}:{}:{}", style.paint("1;34", "-->"), start.line, start.column);
+    let _ = writeln!(
+        out,
+        "{pad}{} {path}:{}:{}",
+        style.paint("1;34", "-->"),
+        start.line,
+        start.column
+    );
     let _ = writeln!(out, "{pad} {bar}");
     for line in start.line..=last_line {
         if line - start.line == MAX_FRAME_LINES {
@@ -60,18 +85,52 @@ fn render_frame(out: &mut String, path: &str, index: &LineIndex<'_>, d: &Diagnos
             break;
         }
         let text = index.line_text(line);
-        let _ = writeln!(out, "{} {bar} {}", style.paint("1;34", &format!("{line:>gutter$}")), displayed(text));
-        let from = if line == start.line { start.column - 1 } else { 0 };
-        let to = if line == end.line { end.column - 1 } else { text.chars().count() };
+        let _ = writeln!(
+            out,
+            "{} {bar} {}",
+            style.paint("1;34", &format!("{line:>gutter$}")),
+            displayed(text)
+        );
+        let from = if line == start.line {
+            start.column - 1
+        } else {
+            0
+        };
+        let to = if line == end.line {
+            end.column - 1
+        } else {
+            text.chars().count()
+        };
         let lead: usize = text.chars().take(from).map(width).sum();
-        let span: usize = text.chars().skip(from).take(to.saturating_sub(from)).map(width).sum();
+        let span: usize = text
+            .chars()
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .map(width)
+            .sum();
         let marker = "^".repeat(span.max(1));
-        let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(lead), style.paint(sev_code, &marker));
+        let _ = writeln!(
+            out,
+            "{pad} {bar} {}{}",
+            " ".repeat(lead),
+            style.paint(sev_code, &marker)
+        );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} {} {}: {help}", style.paint("1;34", "="), style.paint("1", "help"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {help}",
+            style.paint("1;34", "="),
+            style.paint("1", "help")
+        );
     }
-    let _ = writeln!(out, "{pad} {} see: {} ({})", style.paint("1;34", "="), d.code, d.name);
+    let _ = writeln!(
+        out,
+        "{pad} {} see: {} ({})",
+        style.paint("1;34", "="),
+        d.code,
+        d.name
+    );
     out.push('\n');
 }
 
@@ -94,7 +153,11 @@ pub fn render_text(files: &[FileReport<'_>], color: bool) -> String {
     let checked = files.len();
     let noun = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if total == 0 {
-        let _ = writeln!(out, "No problems found in {}.", noun(checked, "file", "files"));
+        let _ = writeln!(
+            out,
+            "No problems found in {}.",
+            noun(checked, "file", "files")
+        );
     } else {
         let _ = writeln!(
             out,
@@ -130,7 +193,14 @@ mod tests {
         let source = "FROM a\nLABEL x=\"é🐳\"\tRUNN\n";
         let start = u32::try_from(source.find("RUNN").unwrap()).unwrap();
         let d = [diagnostic(TextRange::new(start, start + 4))];
-        let out = render_text(&[FileReport { path: "Dockerfile", source, diagnostics: &d }], false);
+        let out = render_text(
+            &[FileReport {
+                path: "Dockerfile",
+                source,
+                diagnostics: &d,
+            }],
+            false,
+        );
         let expected = "\
 error[DFL0001]: unknown instruction: RUNN
  --> Dockerfile:2:14
@@ -148,9 +218,23 @@ Found 1 problem in 1 file (1 checked).
     #[test]
     fn empty_range_gets_one_marker_and_clean_files_a_summary() {
         let d = [diagnostic(TextRange::empty(0))];
-        let out = render_text(&[FileReport { path: "a", source: "", diagnostics: &d }], false);
+        let out = render_text(
+            &[FileReport {
+                path: "a",
+                source: "",
+                diagnostics: &d,
+            }],
+            false,
+        );
         assert!(out.contains("1 | \n  | ^\n"), "{out}");
-        let out = render_text(&[FileReport { path: "a", source: "FROM a\n", diagnostics: &[] }], false);
+        let out = render_text(
+            &[FileReport {
+                path: "a",
+                source: "FROM a\n",
+                diagnostics: &[],
+            }],
+            false,
+        );
         assert_eq!(out, "No problems found in 1 file.\n");
     }
 }

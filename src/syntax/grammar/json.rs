@@ -33,17 +33,34 @@ fn json_string(i: &str) -> IResult<&str, &str> {
         char('\\'),
         alt((
             value((), one_of("\"\\/bfnrt")),
-            value((), preceded(char('u'), take_while_m_n(4, 4, |c: char| c.is_ascii_hexdigit()))),
+            value(
+                (),
+                preceded(
+                    char('u'),
+                    take_while_m_n(4, 4, |c: char| c.is_ascii_hexdigit()),
+                ),
+            ),
         )),
     );
     let plain = take_while_m_n(1, usize::MAX, |c: char| c != '"' && c != '\\' && c >= ' ');
-    recognize(delimited(char('"'), many0(alt((value((), plain), escape))), char('"'))).parse(i)
+    recognize(delimited(
+        char('"'),
+        many0(alt((value((), plain), escape))),
+        char('"'),
+    ))
+    .parse(i)
 }
 
 fn json_number(i: &str) -> IResult<&str, &str> {
     recognize((
         opt(char('-')),
-        alt((tag("0"), recognize((one_of("123456789"), take_while(|c: char| c.is_ascii_digit()))))),
+        alt((
+            tag("0"),
+            recognize((
+                one_of("123456789"),
+                take_while(|c: char| c.is_ascii_digit()),
+            )),
+        )),
         opt((char('.'), digit1)),
         opt((one_of("eE"), opt(one_of("+-")), digit1)),
     ))
@@ -51,7 +68,16 @@ fn json_number(i: &str) -> IResult<&str, &str> {
 }
 
 fn json_value(i: &str) -> IResult<&str, &str> {
-    alt((json_string, json_number, tag("true"), tag("false"), tag("null"), json_nested_array, json_object)).parse(i)
+    alt((
+        json_string,
+        json_number,
+        tag("true"),
+        tag("false"),
+        tag("null"),
+        json_nested_array,
+        json_object,
+    ))
+    .parse(i)
 }
 
 fn json_nested_array(i: &str) -> IResult<&str, &str> {
@@ -91,7 +117,11 @@ pub(crate) fn parse_array(text: &str) -> Option<JsonArray> {
     loop {
         let start = offset(rest);
         let (after, v) = json_value(rest).ok()?;
-        array.elements.push(JsonElement { start, end: start + v.len(), is_string: v.starts_with('"') });
+        array.elements.push(JsonElement {
+            start,
+            end: start + v.len(),
+            is_string: v.starts_with('"'),
+        });
         (rest, _) = json_ws(after).ok()?;
         if let Ok((after, _)) = char::<_, nom::error::Error<&str>>(',').parse(rest) {
             array.commas.push(offset(rest));
@@ -127,11 +157,14 @@ pub fn decode_string(token: &str) -> Option<String> {
                 if (0xD800..0xDC00).contains(&code) {
                     // A surrogate pair: Go decodes it, a lone surrogate becomes U+FFFD.
                     let rest = chars.as_str();
-                    if let Some(low) = rest.strip_prefix("\\u").and_then(|r| r.get(..4)).and_then(|h| u32::from_str_radix(h, 16).ok()) {
-                        if (0xDC00..0xE000).contains(&low) {
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                            chars = rest[6..].chars();
-                        }
+                    if let Some(low) = rest
+                        .strip_prefix("\\u")
+                        .and_then(|r| r.get(..4))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        && (0xDC00..0xE000).contains(&low)
+                    {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                        chars = rest[6..].chars();
                     }
                 }
                 out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
@@ -155,14 +188,25 @@ mod tests {
         assert!(parse_array("[]").unwrap().elements.is_empty());
         let mixed = parse_array(r#"["a", 1, {"k": [true]}]"#).unwrap();
         assert_eq!(mixed.elements.iter().filter(|e| !e.is_string).count(), 2);
-        for bad in ["['a']", r#"["a",]"#, r#"["a""#, r#"["a"] x"#, r#"["\q"]"#, "[\"\t\"]", "[01]"] {
+        for bad in [
+            "['a']",
+            r#"["a",]"#,
+            r#"["a""#,
+            r#"["a"] x"#,
+            r#"["\q"]"#,
+            "[\"\t\"]",
+            "[01]",
+        ] {
             assert!(parse_array(bad).is_none(), "{bad} should be invalid");
         }
     }
 
     #[test]
     fn decodes_escapes() {
-        assert_eq!(decode_string(r#""a\"b\\c\u00e9\n""#).unwrap(), "a\"b\\c\u{e9}\n");
+        assert_eq!(
+            decode_string(r#""a\"b\\c\u00e9\n""#).unwrap(),
+            "a\"b\\c\u{e9}\n"
+        );
         assert_eq!(decode_string(r#""\ud83d\udc33""#).unwrap(), "\u{1F433}");
     }
 }
