@@ -28,9 +28,14 @@ impl Severity {
     /// Parses `error`, `warning`, `info` or `style`.
     #[must_use]
     pub fn parse(s: &str) -> Option<Severity> {
-        [Severity::Style, Severity::Info, Severity::Warning, Severity::Error]
-            .into_iter()
-            .find(|sev| sev.as_str() == s)
+        [
+            Severity::Style,
+            Severity::Info,
+            Severity::Warning,
+            Severity::Error,
+        ]
+        .into_iter()
+        .find(|sev| sev.as_str() == s)
     }
 }
 

@@ -196,9 +196,11 @@ impl<'t> Instruction<'t> {
             .filter_map(|e| e.as_node().and_then(HeredocMarker::cast))
     }
 
-    /// Heredoc bodies after the line, in the order of their markers.
+    /// Heredoc bodies after the line, in the order of their markers. For an instruction
+    /// wrapped by ONBUILD, the bodies follow the whole ONBUILD line and are found there.
     pub fn heredocs(self) -> impl Iterator<Item = Heredoc<'t>> {
-        self.0.children().filter_map(Heredoc::cast)
+        let holder = self.0.parent().filter(|p| p.kind() == SyntaxKind::ONBUILD_INSTR).unwrap_or(self.0);
+        holder.children().filter_map(Heredoc::cast)
     }
 
     /// The instruction wrapped by ONBUILD.
@@ -447,10 +449,13 @@ impl<'t> HeredocMarker<'t> {
         digits.parse().ok()
     }
 
-    /// Whether the builder expands variables in the body (the delimiter is not quoted).
+    /// Whether the builder expands variables in the body: no part of the delimiter is
+    /// quoted. BuildKit decides this by comparing the quotes left after unquoting with the
+    /// quotes written, so an escaped quote (`<<eo\'f`) does not count.
     #[must_use]
-    pub fn expands(self) -> bool {
-        self.delimiter().is_some_and(|d| !d.contains(['\'', '"']))
+    pub fn expands(self, escape: char) -> bool {
+        let count = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
+        self.delimiter().is_some_and(|d| count(d) == count(&unquote(d, escape)))
     }
 }
 
@@ -471,21 +476,14 @@ impl<'t> Heredoc<'t> {
             .map(SyntaxToken::text)
     }
 
-    /// The content BuildKit uses: each line ending in `\n` (carriage returns dropped), and
-    /// with `chomp`, leading tabs removed.
+    /// The content BuildKit uses: the body bytes with their line endings as written
+    /// (BuildKit's scanner keeps `\r\n`), and with `chomp`, leading tabs removed from every
+    /// line (`ChompHeredocContent`).
     #[must_use]
     pub fn content(self, chomp: bool) -> String {
-        let mut out = String::with_capacity(self.raw_body().len());
-        for line in self.raw_body().split_inclusive('\n') {
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            out.push_str(if chomp {
-                line.trim_start_matches('\t')
-            } else {
-                line
-            });
-            out.push('\n');
+        if !chomp {
+            return self.raw_body().to_string();
         }
-        out
+        self.raw_body().split_inclusive('\n').map(|line| line.trim_start_matches('\t')).collect()
     }
 }

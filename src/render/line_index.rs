@@ -77,7 +77,7 @@ mod tests {
             }
         );
         let y = "FROM a\nLABEL x=\"é🐳\" ".len();
-        assert_eq!(index.position(y).column, 13);
+        assert_eq!(index.position(y).column, 14);
         assert_eq!(index.line_text(2), "LABEL x=\"é🐳\" y");
     }
 }

@@ -16,7 +16,12 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub(crate) fn new(code: SyntaxErrorCode, range: TextRange, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), help: None, range }
+        Self {
+            code,
+            message: message.into(),
+            help: None,
+            range,
+        }
     }
 
     #[must_use]

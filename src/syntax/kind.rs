@@ -141,13 +141,17 @@ impl SyntaxKind {
     /// Nodes whose text BuildKit drops when it joins a continued line.
     #[must_use]
     pub fn is_line_trivia(self) -> bool {
-        matches!(self, SyntaxKind::LINE_CONTINUATION | SyntaxKind::SKIPPED_LINE)
+        matches!(
+            self,
+            SyntaxKind::LINE_CONTINUATION | SyntaxKind::SKIPPED_LINE
+        )
     }
 
     /// Instruction nodes, including [`SyntaxKind::ERROR`] nodes that stand for a whole line.
     #[must_use]
     pub fn is_instruction(self) -> bool {
-        (self as u8) >= (SyntaxKind::FROM_INSTR as u8) && (self as u8) <= (SyntaxKind::SHELL_INSTR as u8)
+        (self as u8) >= (SyntaxKind::FROM_INSTR as u8)
+            && (self as u8) <= (SyntaxKind::SHELL_INSTR as u8)
     }
 
     /// The instruction kind for a keyword, case-insensitively.
@@ -162,7 +166,10 @@ impl SyntaxKind {
     /// The upper-case keyword of an instruction kind.
     #[must_use]
     pub fn keyword(self) -> Option<&'static str> {
-        INSTRUCTIONS.iter().find(|(_, k)| *k == self).map(|&(name, _)| name)
+        INSTRUCTIONS
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|&(name, _)| name)
     }
 }
 

@@ -26,40 +26,74 @@ pub(crate) struct LineMap {
     trivia: Vec<Trivia>,
     trivia_tokens: Vec<(SyntaxKind, u32)>,
     joined_len: u32,
+    /// The joined text of a line made of several pieces; kept to reuse its buffer.
+    joined_buf: String,
 }
 
 impl LineMap {
+    /// Empties the map for the next line, keeping its buffers.
+    pub(crate) fn clear(&mut self) {
+        self.segments.clear();
+        self.trivia.clear();
+        self.trivia_tokens.clear();
+        self.joined_len = 0;
+        self.joined_buf.clear();
+    }
+
     pub(crate) fn push_segment(&mut self, start: usize, end: usize) {
         if end > start {
             let len = u32::try_from(end - start).expect("line shorter than 4 GiB");
             let src = u32::try_from(start).expect("file shorter than 4 GiB");
-            self.segments.push(Segment { joined: self.joined_len, src, len });
+            self.segments.push(Segment {
+                joined: self.joined_len,
+                src,
+                len,
+            });
             self.joined_len += len;
         }
     }
 
     /// Adds a trivia node made of tokens, each given by its end offset; empty ones are skipped.
-    pub(crate) fn push_trivia(&mut self, kind: SyntaxKind, start: usize, tokens: &[(SyntaxKind, usize)]) {
+    pub(crate) fn push_trivia(
+        &mut self,
+        kind: SyntaxKind,
+        start: usize,
+        tokens: &[(SyntaxKind, usize)],
+    ) {
         let from = self.trivia_tokens.len();
         let mut pos = start;
         for &(k, end) in tokens {
             if end > pos {
-                self.trivia_tokens.push((k, u32::try_from(end).expect("file shorter than 4 GiB")));
+                self.trivia_tokens
+                    .push((k, u32::try_from(end).expect("file shorter than 4 GiB")));
                 pos = end;
             }
         }
         if self.trivia_tokens.len() > from {
             let start = u32::try_from(start).expect("file shorter than 4 GiB");
-            self.trivia.push(Trivia { kind, start, tokens: from..self.trivia_tokens.len() });
+            self.trivia.push(Trivia {
+                kind,
+                start,
+                tokens: from..self.trivia_tokens.len(),
+            });
         }
     }
 
-    /// The joined text: borrowed from the source when the line is one piece.
-    pub(crate) fn joined<'s>(&self, src: &'s str) -> std::borrow::Cow<'s, str> {
+    /// The joined text: borrowed from the source when the line is one piece, otherwise
+    /// built in a buffer the map keeps.
+    pub(crate) fn joined<'a>(&'a mut self, src: &'a str) -> &'a str {
         match self.segments.as_slice() {
-            [] => "".into(),
-            [one] => src[one.src as usize..(one.src + one.len) as usize].into(),
-            many => many.iter().map(|s| &src[s.src as usize..(s.src + s.len) as usize]).collect::<String>().into(),
+            [] => "",
+            [one] => &src[one.src as usize..(one.src + one.len) as usize],
+            many => {
+                self.joined_buf.clear();
+                self.joined_buf.reserve(self.joined_len as usize);
+                for s in many {
+                    self.joined_buf
+                        .push_str(&src[s.src as usize..(s.src + s.len) as usize]);
+                }
+                &self.joined_buf
+            }
         }
     }
 
@@ -75,7 +109,11 @@ impl LineMap {
     /// The source offset of joined offset `j` as the end of a range: before any trivia at a
     /// piece boundary.
     fn src_end(&self, j: u32) -> u32 {
-        match self.segments.iter().find(|s| j > s.joined && j <= s.joined + s.len) {
+        match self
+            .segments
+            .iter()
+            .find(|s| j > s.joined && j <= s.joined + s.len)
+        {
             Some(s) => s.src + (j - s.joined),
             None => self.src_start(j),
         }
@@ -91,6 +129,25 @@ impl LineMap {
     /// Emits the events into the builder, splitting tokens around trivia and flushing
     /// trivia at the level where it falls. Trivia after the last piece is emitted last.
     pub(crate) fn emit(&self, b: &mut TreeBuilder, events: &[Event]) {
+        if self.trivia.is_empty() {
+            // No trivia means at most one piece: joined offsets map onto the source
+            // one to one, so tokens go to the builder as they are.
+            debug_assert!(self.segments.len() <= 1);
+            let mut j = 0u32;
+            for &event in events {
+                match event {
+                    Event::Start(kind) => b.start_node(kind),
+                    Event::Token(kind, end) => {
+                        if end > j {
+                            b.token(kind, end - j);
+                            j = end;
+                        }
+                    }
+                    Event::Finish => b.finish_node(),
+                }
+            }
+            return;
+        }
         let mut next_trivia = 0;
         let mut j = 0u32;
         let mut seg = 0usize;
@@ -121,7 +178,11 @@ impl LineMap {
 
     fn flush(&self, b: &mut TreeBuilder, next: &mut usize, before: u32) {
         while let Some(t) = self.trivia.get(*next).filter(|t| t.start < before) {
-            debug_assert_eq!(b.pos(), t.start, "trivia starts where the previous token ended");
+            debug_assert_eq!(
+                b.pos(),
+                t.start,
+                "trivia starts where the previous token ended"
+            );
             b.start_node(t.kind);
             for &(kind, end) in &self.trivia_tokens[t.tokens.clone()] {
                 b.token_to(kind, end);

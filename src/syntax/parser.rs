@@ -11,8 +11,9 @@ use nom::combinator::recognize;
 use super::error::{SyntaxError, SyntaxErrorCode};
 use super::grammar::{self, is_space};
 use super::kind::SyntaxKind::{
-    self, BOM, COMMENT, DIRECTIVE, DIRECTIVE_KEY, DIRECTIVE_VALUE, EQUALS, ESCAPE_CHAR, HASH, HEREDOC, HEREDOC_BODY,
-    HEREDOC_END, LINE_CONTINUATION, NEWLINE, SHEBANG, SKIPPED_LINE, WHITESPACE,
+    self, BOM, COMMENT, DIRECTIVE, DIRECTIVE_KEY, DIRECTIVE_VALUE, EQUALS, ESCAPE_CHAR, HASH,
+    HEREDOC, HEREDOC_BODY, HEREDOC_END, LINE_CONTINUATION, NEWLINE, SHEBANG, SKIPPED_LINE,
+    WHITESPACE,
 };
 use super::line::LineMap;
 use super::text::TextRange;
@@ -61,16 +62,30 @@ pub fn parse(text: &str) -> Parse {
         instructions: 0,
         seen_from: false,
         reported_before_from: false,
+        line_map: LineMap::default(),
     };
     p.bom();
     p.directives();
     p.body();
     if p.instructions == 0 {
-        p.errors.push(SyntaxError::new(SyntaxErrorCode::NoInstructions, TextRange::empty(0), "file with no instructions"));
+        p.errors.push(SyntaxError::new(
+            SyntaxErrorCode::NoInstructions,
+            TextRange::empty(0),
+            "file with no instructions",
+        ));
     }
-    let FileParser { b, mut errors, escape, .. } = p;
+    let FileParser {
+        b,
+        mut errors,
+        escape,
+        ..
+    } = p;
     errors.sort_by_key(|e| (e.range.start, e.range.end));
-    Parse { tree: b.finish(text.to_string()), errors, escape }
+    Parse {
+        tree: b.finish(text.to_string()),
+        errors,
+        escape,
+    }
 }
 
 struct FileParser<'s> {
@@ -83,6 +98,8 @@ struct FileParser<'s> {
     instructions: usize,
     seen_from: bool,
     reported_before_from: bool,
+    /// Scratch map for the logical line being read, kept to reuse its buffers.
+    line_map: LineMap,
 }
 
 fn offset(n: usize) -> u32 {
@@ -102,19 +119,42 @@ impl<'s> FileParser<'s> {
         match memchr(b'\n', &bytes[start..]) {
             Some(k) => {
                 let nl = start + k;
-                let content_end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
+                let content_end = if nl > start && bytes[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
                 (content_end, nl + 1)
             }
             None => {
                 let end = bytes.len();
-                let content_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+                let content_end = if end > start && bytes[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
                 (content_end, end)
             }
         }
     }
 
     fn leading_space(&self, start: usize, end: usize) -> usize {
-        start + self.src[start..end].find(|c: char| !is_space(c)).unwrap_or(end - start)
+        // ASCII fast path: the white space `char::is_whitespace` knows there is 9..=13 and 32.
+        let bytes = self.src.as_bytes();
+        let mut i = start;
+        while i < end {
+            let b = bytes[i];
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                i += 1;
+            } else if b.is_ascii() {
+                return i;
+            } else {
+                return i + self.src[i..end]
+                    .find(|c: char| !is_space(c))
+                    .unwrap_or(end - i);
+            }
+        }
+        end
     }
 
     fn check_length(&mut self, start: usize, content_end: usize) {
@@ -136,9 +176,17 @@ impl<'s> FileParser<'s> {
 
     /// Parser directives at the top of the file (`directives.go`). A `#!` first line is
     /// skipped; the first line that is not a known directive ends the block.
+    ///
+    /// BuildKit reads the directives twice. The instruction parser (`Parse`) sees a shebang
+    /// as a plain comment that ends its directive block, so after a shebang it never applies
+    /// `escape`. The directive detection for `syntax` and `check` (`ParseDirective`) skips the
+    /// shebang and goes on, ignoring a duplicate by stopping there. After a shebang the
+    /// directives are therefore kept as nodes, `escape` has no effect, and a duplicate ends
+    /// the block without an error.
     fn directives(&mut self) {
         let mut seen: Vec<String> = Vec::new();
         let mut first = true;
+        let mut after_shebang = false;
         while self.pos < self.src.len() {
             let (content_end, line_end) = self.line_at(self.pos);
             if first && self.src[self.pos..content_end].starts_with("#!") {
@@ -146,6 +194,7 @@ impl<'s> FileParser<'s> {
                 self.b.token_to(NEWLINE, offset(line_end));
                 self.pos = line_end;
                 first = false;
+                after_shebang = true;
                 continue;
             }
             first = false;
@@ -158,12 +207,19 @@ impl<'s> FileParser<'s> {
                 return;
             }
             let at = |r: (usize, usize)| TextRange::new(offset(start + r.0), offset(start + r.1));
+            if after_shebang && seen.contains(&key) {
+                return;
+            }
             if seen.contains(&key) {
                 self.errors.push(
-                    SyntaxError::new(SyntaxErrorCode::DuplicateDirective, at(d.key), format!("only one {key} parser directive can be used"))
-                        .with_help("remove one of the two directives"),
+                    SyntaxError::new(
+                        SyntaxErrorCode::DuplicateDirective,
+                        at(d.key),
+                        format!("only one {key} parser directive can be used"),
+                    )
+                    .with_help("remove one of the two directives"),
                 );
-            } else if key == "escape" {
+            } else if key == "escape" && !after_shebang {
                 match &self.src[start + d.value.0..start + d.value.1] {
                     "\\" => self.escape = '\\',
                     "`" => self.escape = '`',
@@ -202,7 +258,7 @@ impl<'s> FileParser<'s> {
                 self.b.token_to(NEWLINE, offset(line_end));
                 self.pos = line_end;
             } else {
-                self.logical_line(first);
+                self.logical_line(first, content_end, line_end);
             }
         }
     }
@@ -210,9 +266,19 @@ impl<'s> FileParser<'s> {
     /// Where the escape character that continues this line stands, if it does
     /// (`([^\\])\\[ \t]*$|^\\[ \t]*$`).
     fn continuation(&self, line: &str) -> Option<usize> {
-        let trimmed = line.trim_end_matches([' ', '\t']);
-        let k = trimmed.strip_suffix(self.escape)?.len();
-        if k > 0 && trimmed[..k].ends_with(self.escape) {
+        // The escape character is `\\` or `` ` ``, one ASCII byte: compare bytes.
+        debug_assert!(self.escape.is_ascii());
+        let escape = self.escape as u8;
+        let bytes = line.as_bytes();
+        let mut end = bytes.len();
+        while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+            end -= 1;
+        }
+        if end == 0 || bytes[end - 1] != escape {
+            return None;
+        }
+        let k = end - 1;
+        if k > 0 && bytes[k - 1] == escape {
             return None;
         }
         Some(k)
@@ -220,11 +286,13 @@ impl<'s> FileParser<'s> {
 
     /// Reads the logical line whose content starts at `start` (leading space before it is
     /// emitted at file level), parses it, and reads any heredoc bodies it announces.
-    fn logical_line(&mut self, start: usize) {
+    /// `content_end` and `line_end` are [`Self::line_at`] of the first physical line.
+    fn logical_line(&mut self, start: usize, content_end: usize, line_end: usize) {
         self.b.token_to(WHITESPACE, offset(start));
-        let mut map = LineMap::default();
+        // One map is reused for every line, to keep its buffers.
+        let mut map = std::mem::take(&mut self.line_map);
+        map.clear();
         let mut final_newline = None;
-        let (content_end, line_end) = self.line_at(self.pos);
         self.pos = line_end;
         match self.continuation(&self.src[start..content_end]) {
             None => {
@@ -233,7 +301,11 @@ impl<'s> FileParser<'s> {
             }
             Some(k) => {
                 map.push_segment(start, start + k);
-                map.push_trivia(LINE_CONTINUATION, start + k, &[(ESCAPE_CHAR, content_end), (NEWLINE, line_end)]);
+                map.push_trivia(
+                    LINE_CONTINUATION,
+                    start + k,
+                    &[(ESCAPE_CHAR, content_end), (NEWLINE, line_end)],
+                );
                 while self.pos < self.src.len() {
                     let line_start = self.pos;
                     let (content_end, line_end) = self.line_at(line_start);
@@ -244,7 +316,11 @@ impl<'s> FileParser<'s> {
                         map.push_trivia(
                             SKIPPED_LINE,
                             line_start,
-                            &[(WHITESPACE, first), (COMMENT, content_end), (NEWLINE, line_end)],
+                            &[
+                                (WHITESPACE, first),
+                                (COMMENT, content_end),
+                                (NEWLINE, line_end),
+                            ],
                         );
                         continue;
                     }
@@ -264,9 +340,10 @@ impl<'s> FileParser<'s> {
             }
         }
         let joined = map.joined(self.src);
-        let shape = grammar::parse_line(&joined, self.escape);
-        drop(joined);
-        self.note_instruction(shape.kind, &map);
+        let shape = grammar::parse_line(joined, self.escape);
+        // The keyword is measured on the joined line, as it may be split by a continuation.
+        let keyword_len = joined.find(is_space).unwrap_or(joined.len());
+        self.note_instruction(shape.kind, &map, keyword_len);
         self.b.start_node(shape.kind);
         map.emit(&mut self.b, &shape.events);
         for e in shape.errors {
@@ -287,7 +364,10 @@ impl<'s> FileParser<'s> {
                         map.src_range(heredoc.start, heredoc.end),
                         "unterminated heredoc",
                     )
-                    .with_help(format!("end the heredoc with a line that contains only `{}`", heredoc.name)),
+                    .with_help(format!(
+                        "end the heredoc with a line that contains only `{}`",
+                        heredoc.name
+                    )),
                 );
             }
             let (_, line_end) = self.line_at(self.b.pos() as usize);
@@ -303,6 +383,7 @@ impl<'s> FileParser<'s> {
             self.b.token_to(NEWLINE, offset(end));
             self.pos = self.pos.max(end);
         }
+        self.line_map = map;
     }
 
     /// Reads a heredoc body from `self.pos` up to its terminator line. Returns false when
@@ -329,15 +410,13 @@ impl<'s> FileParser<'s> {
         false
     }
 
-    fn note_instruction(&mut self, kind: SyntaxKind, map: &LineMap) {
+    fn note_instruction(&mut self, kind: SyntaxKind, map: &LineMap, keyword_len: usize) {
         self.instructions += 1;
         match kind {
             SyntaxKind::FROM_INSTR => self.seen_from = true,
             SyntaxKind::ARG_INSTR | SyntaxKind::ERROR => {}
             _ if !self.seen_from && !self.reported_before_from => {
                 self.reported_before_from = true;
-                let keyword = map.src_range(0, 0);
-                let keyword_len = self.src[keyword.start as usize..].find(is_space).unwrap_or(0);
                 let range = map.src_range(0, offset(keyword_len));
                 self.errors.push(
                     SyntaxError::new(
@@ -362,7 +441,12 @@ struct DirectiveParts {
 
 fn directive_parts(line: &str) -> Option<DirectiveParts> {
     let at = |rest: &str| line.len() - rest.len();
-    let (rest, _) = (char::<_, nom::error::Error<&str>>('#'), take_while(is_directive_space)).parse(line).ok()?;
+    let (rest, _) = (
+        char::<_, nom::error::Error<&str>>('#'),
+        take_while(is_directive_space),
+    )
+        .parse(line)
+        .ok()?;
     let key_start = at(rest);
     let (rest, key) = recognize::<_, nom::error::Error<&str>, _>((
         satisfy(|c| c.is_ascii_alphabetic()),
@@ -370,10 +454,23 @@ fn directive_parts(line: &str) -> Option<DirectiveParts> {
     ))
     .parse(rest)
     .ok()?;
-    let (rest, _) = take_while::<_, _, nom::error::Error<&str>>(is_directive_space).parse(rest).ok()?;
+    let (rest, _) = take_while::<_, _, nom::error::Error<&str>>(is_directive_space)
+        .parse(rest)
+        .ok()?;
     let equals = at(rest);
-    let (rest, _) = (char::<_, nom::error::Error<&str>>('='), take_while(is_directive_space)).parse(rest).ok()?;
+    let (rest, _) = (
+        char::<_, nom::error::Error<&str>>('='),
+        take_while(is_directive_space),
+    )
+        .parse(rest)
+        .ok()?;
     let value_start = at(rest);
-    let (_, value) = take_while1::<_, _, nom::error::Error<&str>>(|_| true).parse(rest.trim_end_matches(is_directive_space)).ok()?;
-    Some(DirectiveParts { key: (key_start, key_start + key.len()), equals, value: (value_start, value_start + value.len()) })
+    let (_, value) = take_while1::<_, _, nom::error::Error<&str>>(|_| true)
+        .parse(rest.trim_end_matches(is_directive_space))
+        .ok()?;
+    Some(DirectiveParts {
+        key: (key_start, key_start + key.len()),
+        equals,
+        value: (value_start, value_start + value.len()),
+    })
 }

@@ -30,7 +30,10 @@ impl SyntaxTree {
     /// The root node (always a [`SyntaxKind::SOURCE_FILE`]).
     #[must_use]
     pub fn root(&self) -> SyntaxNode<'_> {
-        SyntaxNode { tree: self, index: 0 }
+        SyntaxNode {
+            tree: self,
+            index: 0,
+        }
     }
 
     /// The source text the tree was built from.
@@ -62,18 +65,27 @@ impl SyntaxTree {
         for (i, e) in self.elements.iter().enumerate() {
             if e.kind.is_token() {
                 if e.range.start != pos {
-                    return Err(format!("token {i} {:?} starts at {} but previous ended at {pos}", e.kind, e.range.start));
+                    return Err(format!(
+                        "token {i} {:?} starts at {} but previous ended at {pos}",
+                        e.kind, e.range.start
+                    ));
                 }
                 if e.range.is_empty() {
                     return Err(format!("token {i} {:?} is empty", e.kind));
                 }
                 pos = e.range.end;
             } else if e.range.start != pos {
-                return Err(format!("node {i} {:?} starts at {} but text position is {pos}", e.kind, e.range.start));
+                return Err(format!(
+                    "node {i} {:?} starts at {} but text position is {pos}",
+                    e.kind, e.range.start
+                ));
             }
         }
         if pos as usize != self.text.len() {
-            return Err(format!("tokens end at {pos}, text has {} bytes", self.text.len()));
+            return Err(format!(
+                "tokens end at {pos}, text has {} bytes",
+                self.text.len()
+            ));
         }
         Ok(())
     }
@@ -97,7 +109,10 @@ impl SyntaxTree {
             .elements
             .iter()
             .position(|e| e.kind.is_token() && e.range.contains(offset))?;
-        Some(SyntaxToken { tree: self, index: u32::try_from(i).ok()? })
+        Some(SyntaxToken {
+            tree: self,
+            index: u32::try_from(i).ok()?,
+        })
     }
 }
 
@@ -230,7 +245,8 @@ impl<'t> SyntaxNode<'t> {
 
     /// Direct child nodes, in order.
     pub fn children(self) -> impl Iterator<Item = SyntaxNode<'t>> + 't {
-        self.children_with_tokens().filter_map(SyntaxElement::as_node)
+        self.children_with_tokens()
+            .filter_map(SyntaxElement::as_node)
     }
 
     /// The first direct child node of a kind.
@@ -255,7 +271,8 @@ impl<'t> SyntaxNode<'t> {
 
     /// All descendant tokens, in order.
     pub fn tokens(self) -> impl Iterator<Item = SyntaxToken<'t>> + 't {
-        self.descendants_with_tokens().filter_map(SyntaxElement::as_token)
+        self.descendants_with_tokens()
+            .filter_map(SyntaxElement::as_token)
     }
 
     /// Descendant tokens outside line continuations and skipped lines: the tokens
@@ -274,7 +291,10 @@ impl<'t> SyntaxNode<'t> {
                 let current = i;
                 i += 1;
                 if e.kind.is_token() {
-                    return Some(SyntaxToken { tree, index: current });
+                    return Some(SyntaxToken {
+                        tree,
+                        index: current,
+                    });
                 }
             }
             None
@@ -304,7 +324,13 @@ impl<'t> SyntaxNode<'t> {
             let e = self.tree.elements[i as usize];
             let indent = "  ".repeat(depth_stack.len());
             if e.kind.is_token() {
-                let _ = writeln!(out, "{indent}{:?}@{:?} {:?}", e.kind, e.range, &self.tree.text[e.range.as_usize()]);
+                let _ = writeln!(
+                    out,
+                    "{indent}{:?}@{:?} {:?}",
+                    e.kind,
+                    e.range,
+                    &self.tree.text[e.range.as_usize()]
+                );
             } else {
                 let _ = writeln!(out, "{indent}{:?}@{:?}", e.kind, e.range);
                 depth_stack.push(e.subtree_end);
@@ -366,7 +392,11 @@ pub(crate) struct TreeBuilder {
 
 impl TreeBuilder {
     pub(crate) fn new(capacity: usize) -> Self {
-        let mut b = Self { elements: Vec::with_capacity(capacity), stack: Vec::new(), pos: 0 };
+        let mut b = Self {
+            elements: Vec::with_capacity(capacity),
+            stack: Vec::new(),
+            pos: 0,
+        };
         b.start_node(SyntaxKind::SOURCE_FILE);
         b
     }
@@ -379,7 +409,12 @@ impl TreeBuilder {
     pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
         let index = u32::try_from(self.elements.len()).expect("tree has fewer than 2^32 elements");
         let parent = self.stack.last().copied().unwrap_or(0);
-        self.elements.push(Element { kind, range: TextRange::empty(self.pos), parent, subtree_end: index + 1 });
+        self.elements.push(Element {
+            kind,
+            range: TextRange::empty(self.pos),
+            parent,
+            subtree_end: index + 1,
+        });
         self.stack.push(index);
     }
 
@@ -399,7 +434,12 @@ impl TreeBuilder {
         let index = u32::try_from(self.elements.len()).expect("tree has fewer than 2^32 elements");
         let parent = self.stack.last().copied().unwrap_or(0);
         let range = TextRange::new(self.pos, self.pos + len);
-        self.elements.push(Element { kind, range, parent, subtree_end: index + 1 });
+        self.elements.push(Element {
+            kind,
+            range,
+            parent,
+            subtree_end: index + 1,
+        });
         self.pos += len;
     }
 
@@ -413,6 +453,9 @@ impl TreeBuilder {
         while !self.stack.is_empty() {
             self.finish_node();
         }
-        SyntaxTree { text, elements: self.elements }
+        SyntaxTree {
+            text,
+            elements: self.elements,
+        }
     }
 }

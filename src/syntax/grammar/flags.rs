@@ -42,7 +42,12 @@ pub(crate) fn allowed_flags(kind: SyntaxKind) -> Option<&'static [(&'static str,
             ("parents", Bool),
             ("exclude", Strings),
         ],
-        SyntaxKind::RUN_INSTR => &[("mount", Strings), ("network", String), ("security", String), ("device", Strings)],
+        SyntaxKind::RUN_INSTR => &[
+            ("mount", Strings),
+            ("network", String),
+            ("security", String),
+            ("device", Strings),
+        ],
         SyntaxKind::HEALTHCHECK_INSTR => &[
             ("interval", String),
             ("timeout", String),
@@ -59,11 +64,15 @@ pub(crate) fn allowed_flags(kind: SyntaxKind) -> Option<&'static [(&'static str,
 pub(crate) fn check_value(kind: SyntaxKind, name: &str, value: &str) -> Option<String> {
     match (kind, name) {
         (SyntaxKind::RUN_INSTR, "network") if !value.contains('$') => {
-            (!matches!(value, "default" | "none" | "host")).then(|| format!("invalid network mode {value:?}"))
+            (!matches!(value, "default" | "none" | "host"))
+                .then(|| format!("invalid network mode {value:?}"))
         }
         (SyntaxKind::RUN_INSTR, "security") if !value.contains('$') => {
-            (!matches!(value, "insecure" | "sandbox")).then(|| format!("security {value:?} is not valid"))
+            (!matches!(value, "insecure" | "sandbox"))
+                .then(|| format!("security {value:?} is not valid"))
         }
+        // An empty value keeps the default: BuildKit parses `--retries` only when it is not empty.
+        (SyntaxKind::HEALTHCHECK_INSTR, "retries") if value.is_empty() => None,
         (SyntaxKind::HEALTHCHECK_INSTR, "retries") => match value.parse::<i64>() {
             Err(_) => Some(format!("parsing {value:?}: invalid syntax")),
             Ok(n) if n < 0 => Some(format!("--retries cannot be negative ({n})")),
@@ -76,7 +85,10 @@ pub(crate) fn check_value(kind: SyntaxKind, name: &str, value: &str) -> Option<S
 
 /// A Go `time.ParseDuration` string: `[-+]?(\d*(\.\d*)?unit)+` or `0`.
 fn go_duration(i: &str) -> nom::IResult<&str, &str> {
-    let number = recognize((take_while(|c: char| c.is_ascii_digit()), opt((char('.'), take_while(|c: char| c.is_ascii_digit())))));
+    let number = recognize((
+        take_while(|c: char| c.is_ascii_digit()),
+        opt((char('.'), take_while(|c: char| c.is_ascii_digit()))),
+    ));
     let unit = take_while1(|c: char| !c.is_ascii_digit() && c != '.');
     recognize((opt(one_of("+-")), many1((number, unit)))).parse(i)
 }
@@ -99,7 +111,10 @@ fn check_duration(name: &str, value: &str) -> Option<String> {
         return None;
     }
     let Ok((_, _)) = all_consuming(go_duration).parse(value) else {
-        let missing_unit = value.trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit() || c == '.');
+        let missing_unit = value
+            .trim_start_matches(['+', '-'])
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
         return Some(if missing_unit && !value.is_empty() {
             format!("time: missing unit in duration {value:?}")
         } else {
@@ -110,12 +125,16 @@ fn check_duration(name: &str, value: &str) -> Option<String> {
     let mut seconds = 0.0;
     let mut rest = value.trim_start_matches(['+', '-']);
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let num_len = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
         let (num, after) = rest.split_at(num_len);
         if num.is_empty() || num == "." {
             return Some(format!("time: invalid duration {value:?}"));
         }
-        let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
+        let unit_len = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
         let (unit, after) = after.split_at(unit_len);
         let Some(&(_, scale)) = DURATION_UNITS.iter().find(|(u, _)| *u == unit) else {
             return Some(format!("time: unknown unit {unit:?} in duration {value:?}"));
@@ -131,27 +150,90 @@ fn check_duration(name: &str, value: &str) -> Option<String> {
 
 /// The keys a `--mount` option list accepts (`commands_runmount.go`).
 const MOUNT_KEYS: &[&str] = &[
-    "type", "target", "dst", "destination", "source", "src", "from", "ro", "readonly", "rw", "readwrite", "id",
-    "sharing", "mode", "uid", "gid", "size", "required", "env",
+    "type",
+    "target",
+    "dst",
+    "destination",
+    "source",
+    "src",
+    "from",
+    "ro",
+    "readonly",
+    "rw",
+    "readwrite",
+    "id",
+    "sharing",
+    "mode",
+    "uid",
+    "gid",
+    "size",
+    "required",
+    "env",
 ];
 
-/// Checks one `key[=value]` field of a `--mount` value. Returns the message of the error.
-pub(crate) fn check_mount_field(key: &str, value: Option<&str>) -> Option<String> {
+/// The part of a `--mount` field an error is about, so that its range is the smallest one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MountPart {
+    Key,
+    Value,
+    Field,
+}
+
+/// An error in one `--mount` field, with the candidate BuildKit suggests, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MountProblem {
+    pub part: MountPart,
+    pub message: String,
+    pub suggestion: Option<&'static str>,
+}
+
+const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
+
+/// Checks one `key[=value]` field of a `--mount` value. Unknown keys and types come with a
+/// suggestion, as BuildKit wraps those errors with `suggest.WrapError`.
+pub(crate) fn check_mount_field(key: &str, value: Option<&str>) -> Option<MountProblem> {
     let key_lower = key.to_ascii_lowercase();
+    let problem = |part, message: String, suggestion| {
+        Some(MountProblem {
+            part,
+            message,
+            suggestion,
+        })
+    };
     let Some(value) = value else {
-        return (!matches!(key_lower.as_str(), "readonly" | "ro" | "readwrite" | "rw" | "required"))
-            .then(|| format!("invalid field '{key}' must be a key=value pair"));
+        if matches!(
+            key_lower.as_str(),
+            "readonly" | "ro" | "readwrite" | "rw" | "required"
+        ) {
+            return None;
+        }
+        return problem(
+            MountPart::Field,
+            format!("invalid field '{key}' must be a key=value pair"),
+            None,
+        );
     };
     if !MOUNT_KEYS.contains(&key_lower.as_str()) {
-        return Some(format!("unexpected key '{key}' in '{key}={value}'"));
+        return problem(
+            MountPart::Key,
+            format!("unexpected key '{key}' in '{key}={value}'"),
+            super::suggest(key, MOUNT_KEYS.iter().copied()),
+        );
     }
     if value.contains('$') {
         return None;
     }
     match key_lower.as_str() {
-        "type" => (!matches!(value.to_ascii_lowercase().as_str(), "bind" | "cache" | "tmpfs" | "secret" | "ssh"))
-            .then(|| format!("unsupported mount type {value:?}")),
-        "sharing" => (!matches!(value, "shared" | "private" | "locked")).then(|| format!("unsupported sharing value {value:?}")),
+        "type" if !MOUNT_TYPES.contains(&value.to_ascii_lowercase().as_str()) => problem(
+            MountPart::Value,
+            format!("unsupported mount type {value:?}"),
+            super::suggest(value, MOUNT_TYPES.iter().copied()),
+        ),
+        "sharing" if !matches!(value, "shared" | "private" | "locked") => problem(
+            MountPart::Value,
+            format!("unsupported sharing value {value:?}"),
+            None,
+        ),
         _ => None,
     }
 }
@@ -175,19 +257,49 @@ mod tests {
         for ok in ["30s", "1m30s", "1.5h", "0", "", "100ms", "1ms"] {
             assert_eq!(check_duration("interval", ok), None, "{ok}");
         }
-        assert!(check_duration("interval", "30").unwrap().contains("missing unit"));
-        assert!(check_duration("interval", "3x").unwrap().contains("unknown unit"));
-        assert!(check_duration("interval", "abc").unwrap().contains("invalid duration"));
-        assert!(check_duration("interval", "10us").unwrap().contains("less than 1ms"));
-        assert!(check_duration("interval", "-5s").unwrap().contains("less than 1ms"));
+        assert!(
+            check_duration("interval", "30")
+                .unwrap()
+                .contains("missing unit")
+        );
+        assert!(
+            check_duration("interval", "3x")
+                .unwrap()
+                .contains("unknown unit")
+        );
+        assert!(
+            check_duration("interval", "abc")
+                .unwrap()
+                .contains("invalid duration")
+        );
+        assert!(
+            check_duration("interval", "10us")
+                .unwrap()
+                .contains("less than 1ms")
+        );
+        assert!(
+            check_duration("interval", "-5s")
+                .unwrap()
+                .contains("less than 1ms")
+        );
     }
 
     #[test]
     fn mount_fields() {
         assert_eq!(check_mount_field("type", Some("cache")), None);
         assert_eq!(check_mount_field("ro", None), None);
-        assert!(check_mount_field("type", Some("volume")).is_some());
-        assert!(check_mount_field("tagret", Some("/x")).is_some());
-        assert!(check_mount_field("cache", None).is_some());
+        let volume = check_mount_field("type", Some("volume")).unwrap();
+        assert_eq!(volume.part, MountPart::Value);
+        let tagret = check_mount_field("tagret", Some("/x")).unwrap();
+        assert_eq!(
+            (tagret.part, tagret.suggestion),
+            (MountPart::Key, Some("target"))
+        );
+        let cachd = check_mount_field("type", Some("cachd")).unwrap();
+        assert_eq!(cachd.suggestion, Some("cache"));
+        assert_eq!(
+            check_mount_field("cache", None).unwrap().part,
+            MountPart::Field
+        );
     }
 }

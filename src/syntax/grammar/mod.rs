@@ -10,9 +10,10 @@ pub(crate) mod word;
 
 use super::SyntaxErrorCode;
 use super::kind::SyntaxKind::{
-    self, COMMA, EQUALS, ERROR, FLAG, FLAG_NAME, HEALTHCHECK_TYPE, HEREDOC_DELIMITER, HEREDOC_MARKER,
-    HEREDOC_OPERATOR, JSON_ARRAY, JSON_STRING, JSON_VALUE, KEYWORD, KEY_VALUE, L_BRACKET, MOUNT_OPTIONS, R_BRACKET,
-    SHELL_FORM, SHELL_TEXT, STAGE_NAME, TEXT, WHITESPACE, WORD,
+    self, COMMA, EQUALS, ERROR, FLAG, FLAG_NAME, HEALTHCHECK_TYPE, HEREDOC_DELIMITER,
+    HEREDOC_MARKER, HEREDOC_OPERATOR, JSON_ARRAY, JSON_STRING, JSON_VALUE, KEY_VALUE, KEYWORD,
+    L_BRACKET, MOUNT_OPTIONS, R_BRACKET, SHELL_FORM, SHELL_TEXT, STAGE_NAME, TEXT, WHITESPACE,
+    WORD,
 };
 use flags::FlagType;
 
@@ -84,7 +85,12 @@ pub(crate) fn parse_line(text: &str, escape: char) -> LineShape {
     };
     let kind = p.instruction(text.len(), false);
     p.token(WHITESPACE, text.len());
-    LineShape { kind, events: p.events, errors: p.errors, heredocs: p.heredocs }
+    LineShape {
+        kind,
+        events: p.events,
+        errors: p.errors,
+        heredocs: p.heredocs,
+    }
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -109,16 +115,37 @@ impl<'a> LineParser<'a> {
     }
 
     fn error(&mut self, code: SyntaxErrorCode, start: usize, end: usize, message: String) {
-        self.errors.push(LineError { code, start: to_u32(start), end: to_u32(end), message, help: None });
+        self.errors.push(LineError {
+            code,
+            start: to_u32(start),
+            end: to_u32(end),
+            message,
+            help: None,
+        });
     }
 
-    fn error_with_help(&mut self, code: SyntaxErrorCode, start: usize, end: usize, message: String, help: String) {
-        self.errors.push(LineError { code, start: to_u32(start), end: to_u32(end), message, help: Some(help) });
+    fn error_with_help(
+        &mut self,
+        code: SyntaxErrorCode,
+        start: usize,
+        end: usize,
+        message: String,
+        help: String,
+    ) {
+        self.errors.push(LineError {
+            code,
+            start: to_u32(start),
+            end: to_u32(end),
+            message,
+            help: Some(help),
+        });
     }
 
     /// Emits white space at the current position, up to `end`.
     fn whitespace(&mut self, end: usize) {
-        let len = self.text[self.pos..end].find(|c: char| !is_space(c)).unwrap_or(end - self.pos);
+        let len = self.text[self.pos..end]
+            .find(|c: char| !is_space(c))
+            .unwrap_or(end - self.pos);
         self.token(WHITESPACE, self.pos + len);
     }
 
@@ -172,7 +199,12 @@ impl<'a> LineParser<'a> {
                     format!("{message} (did you mean {s}?)"),
                     format!("did you mean `{s}`?"),
                 ),
-                None => self.error(SyntaxErrorCode::UnknownInstruction, start, keyword_end, message),
+                None => self.error(
+                    SyntaxErrorCode::UnknownInstruction,
+                    start,
+                    keyword_end,
+                    message,
+                ),
             }
             self.whitespace(end);
             let trimmed = self.trimmed_end(end);
@@ -205,7 +237,10 @@ impl<'a> LineParser<'a> {
         let mut seen: Vec<&str> = Vec::new();
         loop {
             let save = self.pos;
-            let word_start = self.pos + self.text[self.pos..end].find(|c: char| !is_space(c)).unwrap_or(end - self.pos);
+            let word_start = self.pos
+                + self.text[self.pos..end]
+                    .find(|c: char| !is_space(c))
+                    .unwrap_or(end - self.pos);
             if !self.text[word_start..end].starts_with("--") {
                 return;
             }
@@ -222,7 +257,11 @@ impl<'a> LineParser<'a> {
             let name = &name_with_dashes[2..];
             let name_end = word_start + name_with_dashes.len();
             let has_equals = word_end > name_end;
-            let value = if has_equals { &self.text[name_end + 1..word_end] } else { "" };
+            let value = if has_equals {
+                &self.text[name_end + 1..word_end]
+            } else {
+                ""
+            };
             self.start(FLAG);
             self.token(FLAG_NAME, name_end);
             if has_equals {
@@ -250,7 +289,12 @@ impl<'a> LineParser<'a> {
                 continue;
             };
             if flag_type != FlagType::Strings && seen.contains(&name) {
-                self.error(SyntaxErrorCode::DuplicateFlag, word_start, name_end, format!("duplicate flag specified: {name}"));
+                self.error(
+                    SyntaxErrorCode::DuplicateFlag,
+                    word_start,
+                    name_end,
+                    format!("duplicate flag specified: {name}"),
+                );
             }
             seen.push(name);
             let missing = match flag_type {
@@ -258,7 +302,12 @@ impl<'a> LineParser<'a> {
                 FlagType::String | FlagType::Strings => !has_equals,
             };
             if missing {
-                self.error(SyntaxErrorCode::FlagMissingValue, word_start, word_end, format!("missing a value on flag: {name}"));
+                self.error(
+                    SyntaxErrorCode::FlagMissingValue,
+                    word_start,
+                    word_end,
+                    format!("missing a value on flag: {name}"),
+                );
             } else if flag_type == FlagType::Bool && has_equals && !flags::is_bool_value(value) {
                 self.error(
                     SyntaxErrorCode::InvalidFlagValue,
@@ -266,8 +315,15 @@ impl<'a> LineParser<'a> {
                     word_end,
                     format!("expecting boolean value for flag {name}, not: {value}"),
                 );
-            } else if let Some(message) = flags::check_value(kind, name, &word::unquote(value, self.escape)) {
-                self.error(SyntaxErrorCode::InvalidFlagValue, name_end + 1, word_end, message);
+            } else if let Some(message) =
+                flags::check_value(kind, name, &word::unquote(value, self.escape))
+            {
+                self.error(
+                    SyntaxErrorCode::InvalidFlagValue,
+                    name_end + 1,
+                    word_end,
+                    message,
+                );
             }
         }
     }
@@ -277,7 +333,9 @@ impl<'a> LineParser<'a> {
         self.start(MOUNT_OPTIONS);
         while self.pos < end {
             let field_start = self.pos;
-            let field_end = self.text[field_start..end].find(',').map_or(end, |k| field_start + k);
+            let field_end = self.text[field_start..end]
+                .find(',')
+                .map_or(end, |k| field_start + k);
             let field = &self.text[field_start..field_end];
             if !field.is_empty() {
                 self.start(KEY_VALUE);
@@ -294,8 +352,32 @@ impl<'a> LineParser<'a> {
                 }
                 self.finish();
                 let unquoted_value = value.map(|v| word::unquote(v, self.escape));
-                if let Some(message) = flags::check_mount_field(&word::unquote(key, self.escape), unquoted_value.as_deref()) {
-                    self.error(SyntaxErrorCode::InvalidFlagValue, field_start, field_end, message);
+                if let Some(problem) = flags::check_mount_field(
+                    &word::unquote(key, self.escape),
+                    unquoted_value.as_deref(),
+                ) {
+                    // The range is the part at fault: the key, the value, or the whole field.
+                    let key_end = field_start + key.len();
+                    let (start, end) = match problem.part {
+                        flags::MountPart::Key => (field_start, key_end),
+                        flags::MountPart::Value => (key_end + 1, field_end),
+                        flags::MountPart::Field => (field_start, field_end),
+                    };
+                    match problem.suggestion {
+                        Some(s) => self.error_with_help(
+                            SyntaxErrorCode::InvalidFlagValue,
+                            start,
+                            end,
+                            format!("{} (did you mean {s}?)", problem.message),
+                            format!("did you mean `{s}`?"),
+                        ),
+                        None => self.error(
+                            SyntaxErrorCode::InvalidFlagValue,
+                            start,
+                            end,
+                            problem.message,
+                        ),
+                    }
                 }
             }
             if field_end < end {
@@ -306,33 +388,57 @@ impl<'a> LineParser<'a> {
     }
 
     fn missing_arguments(&mut self, keyword: (usize, usize), message: String) {
-        self.error(SyntaxErrorCode::MissingArguments, keyword.0, keyword.1, message);
+        self.error(
+            SyntaxErrorCode::MissingArguments,
+            keyword.0,
+            keyword.1,
+            message,
+        );
     }
 
     fn arguments(&mut self, kind: SyntaxKind, keyword: (usize, usize), end: usize) {
         let name = &self.text[keyword.0..keyword.1].to_ascii_uppercase();
         let empty = self.pos >= end;
         match kind {
-            SyntaxKind::FROM_INSTR => self.from_arguments(keyword, end),
+            SyntaxKind::FROM_INSTR => self.stage_arguments(keyword, end),
             SyntaxKind::RUN_INSTR | SyntaxKind::CMD_INSTR | SyntaxKind::ENTRYPOINT_INSTR => {
                 self.command(end, kind == SyntaxKind::RUN_INSTR);
             }
             SyntaxKind::SHELL_INSTR => {
+                // The arguments start here; `command` moves past them, and the error covers them all.
+                let args_start = self.pos;
                 if empty {
                     self.missing_arguments(keyword, "SHELL requires at least one argument".into());
                 } else if !self.command(end, false) {
-                    let start = self.pos;
-                    self.error(SyntaxErrorCode::ShellNotJson, start, end, "SHELL requires the arguments to be in JSON form".into());
-                } else if self.events.iter().rev().take_while(|e| **e != Event::Start(JSON_ARRAY)).all(|e| !matches!(e, Event::Token(JSON_STRING | JSON_VALUE, _))) {
+                    self.error(
+                        SyntaxErrorCode::ShellNotJson,
+                        args_start,
+                        end,
+                        "SHELL requires the arguments to be in JSON form".into(),
+                    );
+                } else if self
+                    .events
+                    .iter()
+                    .rev()
+                    .take_while(|e| **e != Event::Start(JSON_ARRAY))
+                    .all(|e| !matches!(e, Event::Token(JSON_STRING | JSON_VALUE, _)))
+                {
                     self.missing_arguments(keyword, "SHELL requires at least one argument".into());
                 }
             }
-            SyntaxKind::ADD_INSTR | SyntaxKind::COPY_INSTR => self.copy_arguments(name, keyword, end),
+            SyntaxKind::ADD_INSTR | SyntaxKind::COPY_INSTR => {
+                self.copy_arguments(name, keyword, end)
+            }
             SyntaxKind::VOLUME_INSTR => {
                 if empty {
                     self.missing_arguments(keyword, "VOLUME requires at least one argument".into());
-                } else if !self.json_list(end) {
-                    self.plain_words(end, false);
+                } else {
+                    let start = self.pos;
+                    if self.json_list(end) {
+                        self.check_empty_volumes(start, end);
+                    } else {
+                        self.plain_words(end, false);
+                    }
                 }
             }
             SyntaxKind::EXPOSE_INSTR => {
@@ -343,9 +449,15 @@ impl<'a> LineParser<'a> {
             }
             SyntaxKind::ENV_INSTR | SyntaxKind::LABEL_INSTR => self.name_values(name, keyword, end),
             SyntaxKind::ARG_INSTR => self.arg_arguments(keyword, end),
-            SyntaxKind::USER_INSTR | SyntaxKind::WORKDIR_INSTR | SyntaxKind::STOPSIGNAL_INSTR | SyntaxKind::MAINTAINER_INSTR => {
+            SyntaxKind::USER_INSTR
+            | SyntaxKind::WORKDIR_INSTR
+            | SyntaxKind::STOPSIGNAL_INSTR
+            | SyntaxKind::MAINTAINER_INSTR => {
                 if empty {
-                    self.missing_arguments(keyword, format!("{name} requires exactly one argument"));
+                    self.missing_arguments(
+                        keyword,
+                        format!("{name} requires exactly one argument"),
+                    );
                 } else {
                     self.word(end, kind != SyntaxKind::MAINTAINER_INSTR);
                 }
@@ -356,16 +468,22 @@ impl<'a> LineParser<'a> {
         }
     }
 
-    fn from_arguments(&mut self, keyword: (usize, usize), end: usize) {
+    fn stage_arguments(&mut self, keyword: (usize, usize), end: usize) {
         let mut words = Vec::new();
         let mut i = self.pos;
         while i < end {
             let w_end = self.plain_word_end(i, end);
             words.push((i, w_end));
-            i = w_end + self.text[w_end..end].find(|c: char| !is_space(c)).unwrap_or(end - w_end);
+            i = w_end
+                + self.text[w_end..end]
+                    .find(|c: char| !is_space(c))
+                    .unwrap_or(end - w_end);
         }
         let Some(&(image_start, image_end)) = words.first() else {
-            self.missing_arguments(keyword, "FROM requires either one or three arguments".into());
+            self.missing_arguments(
+                keyword,
+                "FROM requires either one or three arguments".into(),
+            );
             return;
         };
         self.word(image_end, true);
@@ -395,7 +513,10 @@ impl<'a> LineParser<'a> {
         if words.len() > 1 {
             let (extra_start, extra_end) = (words[1].0, words[words.len() - 1].1);
             let message = if words.len() == 3 {
-                format!("FROM requires either one or three arguments: expected `AS` before the stage name, found `{}`", &self.text[words[1].0..words[1].1])
+                format!(
+                    "FROM requires either one or three arguments: expected `AS` before the stage name, found `{}`",
+                    &self.text[words[1].0..words[1].1]
+                )
             } else {
                 "FROM requires either one or three arguments".to_string()
             };
@@ -404,7 +525,10 @@ impl<'a> LineParser<'a> {
                 extra_start,
                 extra_end,
                 message,
-                format!("write `FROM {} AS <name>` to name the stage", &self.text[image_start..image_end]),
+                format!(
+                    "write `FROM {} AS <name>` to name the stage",
+                    &self.text[image_start..image_end]
+                ),
             );
             for &(_, w_end) in &words[1..] {
                 self.whitespace(end);
@@ -424,11 +548,8 @@ impl<'a> LineParser<'a> {
         }
         self.start(SHELL_FORM);
         if heredocs && self.text[self.pos..end].contains("<<") {
-            let mut i = self.pos;
-            while i < end {
-                let w_end = self.shell_word_end(i, end);
-                self.heredoc_word(i, w_end);
-                i = w_end + self.text[w_end..end].find(|c: char| !is_space(c)).unwrap_or(end - w_end);
+            for (start, w_end) in self.heredoc_words(self.pos, end) {
+                self.heredoc_word(start, w_end);
             }
         }
         self.token(SHELL_TEXT, end);
@@ -436,18 +557,72 @@ impl<'a> LineParser<'a> {
         false
     }
 
+    /// Where the word at `i` ends as BuildKit's lexer splits a line when it looks for heredocs
+    /// (`heredocsFromLine`). It is the quote-aware split of [`Self::shell_word_end`], except
+    /// that the blanks right after an unquoted `<<` stay in the word (`processPossibleHeredoc`),
+    /// so `<<  EOF` is one word, and a marker.
+    fn heredoc_lexer_word_end(&self, i: usize, end: usize) -> usize {
+        let mut quote: Option<char> = None;
+        let mut chars = self.text[i..end].char_indices().peekable();
+        while let Some((k, c)) = chars.next() {
+            match quote {
+                None if c == '<' && chars.peek().is_some_and(|&(_, n)| n == '<') => {
+                    chars.next();
+                    while chars
+                        .next_if(|&(_, n)| matches!(n, ' ' | '\t' | '\r' | '\n'))
+                        .is_some()
+                    {}
+                }
+                None if is_space(c) => return i + k,
+                None if c == '\'' || c == '"' => quote = Some(c),
+                Some(q) if c == q => quote = None,
+                Some('\'') => {}
+                _ if c == self.escape => {
+                    chars.next();
+                }
+                _ => {}
+            }
+        }
+        end
+    }
+
+    /// The heredoc markers among the words of `start..end`, as `(start, end)` ranges.
+    /// Quotes keep a `<<` inside a word, so `"a <<EOF"` holds no marker.
+    fn heredoc_words(&self, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        let mut i = start;
+        while i < end {
+            let w_end = self.heredoc_lexer_word_end(i, end);
+            if word::heredoc_marker(&self.text[i..w_end], self.escape).is_some() {
+                found.push((i, w_end));
+            }
+            i = w_end
+                + self.text[w_end..end]
+                    .find(|c: char| !is_space(c))
+                    .unwrap_or(end - w_end);
+        }
+        found
+    }
+
     /// Emits a HEREDOC_MARKER node when the word at `start..end` is a heredoc marker.
     /// Shell text before it is emitted first. Returns whether it was one.
     fn heredoc_word(&mut self, start: usize, end: usize) -> bool {
-        let Some((op_len, chomp, name)) = word::heredoc_marker(&self.text[start..end], self.escape) else {
+        let Some((op_len, chomp, name)) = word::heredoc_marker(&self.text[start..end], self.escape)
+        else {
             return false;
         };
         self.token(SHELL_TEXT, start);
         self.start(HEREDOC_MARKER);
         self.token(HEREDOC_OPERATOR, start + op_len);
+        self.whitespace(end);
         self.token(HEREDOC_DELIMITER, end);
         self.finish();
-        self.heredocs.push(HeredocSpec { name, chomp, start: to_u32(start), end: to_u32(end) });
+        self.heredocs.push(HeredocSpec {
+            name,
+            chomp,
+            start: to_u32(start),
+            end: to_u32(end),
+        });
         true
     }
 
@@ -468,7 +643,11 @@ impl<'a> LineParser<'a> {
         let mut commas = array.commas.iter().peekable();
         for element in &array.elements {
             self.whitespace(base + element.start);
-            let kind = if element.is_string { JSON_STRING } else { JSON_VALUE };
+            let kind = if element.is_string {
+                JSON_STRING
+            } else {
+                JSON_VALUE
+            };
             self.token(kind, base + element.end);
             if !element.is_string {
                 self.error(
@@ -479,11 +658,11 @@ impl<'a> LineParser<'a> {
                 );
             }
             self.whitespace(end);
-            if let Some(&&c) = commas.peek() {
-                if base + c == self.pos {
-                    self.token(COMMA, base + c + 1);
-                    commas.next();
-                }
+            if let Some(&&c) = commas.peek()
+                && base + c == self.pos
+            {
+                self.token(COMMA, base + c + 1);
+                commas.next();
             }
         }
         self.whitespace(end);
@@ -492,12 +671,35 @@ impl<'a> LineParser<'a> {
         true
     }
 
+    /// `VOLUME [""]`: BuildKit refuses a path that is empty once trimmed.
+    fn check_empty_volumes(&mut self, start: usize, end: usize) {
+        let Some(array) = json::parse_array(&self.text[start..end]) else {
+            return;
+        };
+        for element in array.elements.iter().filter(|e| e.is_string) {
+            let (s, e) = (start + element.start, start + element.end);
+            if json::decode_string(&self.text[s..e]).is_some_and(|v| v.trim().is_empty()) {
+                self.error(SyntaxErrorCode::EmptyVolume, s, e, "VOLUME specified can not be an empty string".into());
+            }
+        }
+    }
+
     /// Whitespace-delimited words (`parseStringsWhitespaceDelimited`), each a WORD node.
+    /// With `heredocs`, the markers are found as for RUN, by the lexer's word split, so one
+    /// marker may cover several whitespace-delimited words (`<<  EOF`, `<<'a b'`).
     fn plain_words(&mut self, end: usize, heredocs: bool) -> usize {
+        let markers = if heredocs && self.text[self.pos..end].contains("<<") {
+            self.heredoc_words(self.pos, end)
+        } else {
+            Vec::new()
+        };
+        let mut markers = markers.into_iter().peekable();
         let mut count = 0;
         while self.pos < end {
-            let w_end = self.plain_word_end(self.pos, end);
-            if !(heredocs && self.heredoc_word(self.pos, w_end)) {
+            if let Some((start, marker_end)) = markers.next_if(|&(s, _)| s == self.pos) {
+                self.heredoc_word(start, marker_end);
+            } else {
+                let w_end = self.plain_word_end(self.pos, end);
                 self.word(w_end, true);
             }
             count += 1;
@@ -509,8 +711,15 @@ impl<'a> LineParser<'a> {
     fn copy_arguments(&mut self, name: &str, keyword: (usize, usize), end: usize) {
         let heredocs_before = self.heredocs.len();
         let count = if self.json_list(end) {
-            let start = self.events.iter().rposition(|e| *e == Event::Start(JSON_ARRAY)).unwrap_or(0);
-            self.events[start..].iter().filter(|e| matches!(e, Event::Token(JSON_STRING | JSON_VALUE, _))).count()
+            let start = self
+                .events
+                .iter()
+                .rposition(|e| *e == Event::Start(JSON_ARRAY))
+                .unwrap_or(0);
+            self.events[start..]
+                .iter()
+                .filter(|e| matches!(e, Event::Token(JSON_STRING | JSON_VALUE, _)))
+                .count()
         } else {
             self.plain_words(end, true)
         };
@@ -520,11 +729,21 @@ impl<'a> LineParser<'a> {
                 format!("{name} requires at least two arguments, but only one was provided. Destination could not be determined"),
             );
         } else if self.heredocs.len() > heredocs_before
-            && self.events.iter().rev().find(|e| matches!(e, Event::Start(WORD | HEREDOC_MARKER))) == Some(&Event::Start(HEREDOC_MARKER))
+            && self
+                .events
+                .iter()
+                .rev()
+                .find(|e| matches!(e, Event::Start(WORD | HEREDOC_MARKER)))
+                == Some(&Event::Start(HEREDOC_MARKER))
         {
             let last = self.heredocs.last().expect("a heredoc was pushed");
             let (s, e) = (last.start as usize, last.end as usize);
-            self.error(SyntaxErrorCode::HeredocDestination, s, e, format!("{name} cannot accept a heredoc as a destination"));
+            self.error(
+                SyntaxErrorCode::HeredocDestination,
+                s,
+                e,
+                format!("{name} cannot accept a heredoc as a destination"),
+            );
         }
     }
 
@@ -548,7 +767,12 @@ impl<'a> LineParser<'a> {
             }
             self.finish();
             if !has_value {
-                self.error(SyntaxErrorCode::MissingArguments, key_start, key_end, format!("{name} must have two arguments"));
+                self.error(
+                    SyntaxErrorCode::MissingArguments,
+                    key_start,
+                    key_end,
+                    format!("{name} must have two arguments"),
+                );
             }
             return;
         }
@@ -559,7 +783,12 @@ impl<'a> LineParser<'a> {
             if let Some(eq) = word.find('=') {
                 self.key_value(w_start + eq, w_end);
                 if eq == 0 {
-                    self.error(SyntaxErrorCode::BlankName, w_start, w_end, format!("{name} names can not be blank"));
+                    self.error(
+                        SyntaxErrorCode::BlankName,
+                        w_start,
+                        w_end,
+                        format!("{name} names can not be blank"),
+                    );
                 }
             } else {
                 self.start(ERROR);
@@ -569,7 +798,9 @@ impl<'a> LineParser<'a> {
                     SyntaxErrorCode::MissingEquals,
                     w_start,
                     w_end,
-                    format!("Syntax error - can't find = in {word:?}. Must be of the form: name=value"),
+                    format!(
+                        "Syntax error - can't find = in {word:?}. Must be of the form: name=value"
+                    ),
                     format!("write `{word}=<value>`"),
                 );
             }
@@ -600,7 +831,12 @@ impl<'a> LineParser<'a> {
                 Some(eq) => {
                     self.key_value(w_start + eq, w_end);
                     if eq == 0 {
-                        self.error(SyntaxErrorCode::BlankName, w_start, w_end, "ARG names can not be blank".into());
+                        self.error(
+                            SyntaxErrorCode::BlankName,
+                            w_start,
+                            w_end,
+                            "ARG names can not be blank".into(),
+                        );
                     }
                 }
                 None => {
@@ -629,12 +865,22 @@ impl<'a> LineParser<'a> {
             "NONE" => {
                 if rest_start < end {
                     self.token(TEXT, end);
-                    self.error(SyntaxErrorCode::TooManyArguments, rest_start, end, "HEALTHCHECK NONE takes no arguments".into());
+                    self.error(
+                        SyntaxErrorCode::TooManyArguments,
+                        rest_start,
+                        end,
+                        "HEALTHCHECK NONE takes no arguments".into(),
+                    );
                 }
             }
             "CMD" => {
                 if rest_start >= end {
-                    self.error(SyntaxErrorCode::InvalidHealthcheck, type_start, type_end, "Missing command after HEALTHCHECK CMD".into());
+                    self.error(
+                        SyntaxErrorCode::InvalidHealthcheck,
+                        type_start,
+                        type_end,
+                        "Missing command after HEALTHCHECK CMD".into(),
+                    );
                 } else {
                     self.command(end, false);
                 }
@@ -685,14 +931,21 @@ impl<'a> LineParser<'a> {
 fn is_valid_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The closest candidate to `word` by edit distance, when it is close enough to be a likely typo.
-pub(crate) fn suggest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn suggest<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     let lower = word.to_ascii_lowercase();
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
     candidates
+        // The distance is at least the difference in length: skip the hopeless ones cheaply.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -708,13 +961,15 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -730,9 +985,27 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("RUNN", super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)), Some("RUN"));
-        assert_eq!(suggest("cpoy", super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)), Some("COPY"));
-        assert_eq!(suggest("import", super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)), None);
+        assert_eq!(
+            suggest(
+                "RUNN",
+                super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)
+            ),
+            Some("RUN")
+        );
+        assert_eq!(
+            suggest(
+                "cpoy",
+                super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)
+            ),
+            Some("COPY")
+        );
+        assert_eq!(
+            suggest(
+                "import",
+                super::super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)
+            ),
+            None
+        );
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("chwon", "chown"), 1);
     }

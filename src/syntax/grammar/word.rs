@@ -3,15 +3,15 @@
 
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{take_while1, take_while_m_n};
+use nom::bytes::complete::{take_while_m_n, take_while1};
 use nom::character::complete::one_of;
 use nom::combinator::recognize;
 
 use super::LineParser;
 use crate::syntax::SyntaxErrorCode;
 use crate::syntax::kind::SyntaxKind::{
-    DOLLAR, DOUBLE_QUOTED, ESCAPE, L_BRACE, QUOTE, R_BRACE, SINGLE_QUOTED, TEXT, VAR, VAR_ARGUMENT, VAR_NAME,
-    VAR_OPERATOR, WORD,
+    DOLLAR, DOUBLE_QUOTED, ESCAPE, L_BRACE, QUOTE, R_BRACE, SINGLE_QUOTED, TEXT, VAR, VAR_ARGUMENT,
+    VAR_NAME, VAR_OPERATOR, WORD,
 };
 
 /// The name after `$` or `${`: a run of digits, one special parameter, or a run of
@@ -95,7 +95,12 @@ impl LineParser<'_> {
             }
             None => {
                 self.token(TEXT, end);
-                self.word_error(SyntaxErrorCode::UnterminatedQuote, start, end, "unexpected end of statement while looking for matching single-quote");
+                self.word_error(
+                    SyntaxErrorCode::UnterminatedQuote,
+                    start,
+                    end,
+                    "unexpected end of statement while looking for matching single-quote",
+                );
             }
         }
         self.finish();
@@ -131,7 +136,12 @@ impl LineParser<'_> {
             i += c.len_utf8();
         }
         self.token(TEXT, end);
-        self.word_error(SyntaxErrorCode::UnterminatedQuote, start, end, "unexpected end of statement while looking for matching double-quote");
+        self.word_error(
+            SyntaxErrorCode::UnterminatedQuote,
+            start,
+            end,
+            "unexpected end of statement while looking for matching double-quote",
+        );
         self.finish();
     }
 
@@ -141,7 +151,8 @@ impl LineParser<'_> {
         self.start(VAR);
         self.token(DOLLAR, start + 1);
         if !self.text[self.pos..end].starts_with('{') {
-            let (_, name) = var_name(&self.text[self.pos..end]).expect("is_var_start checked the name");
+            let (_, name) =
+                var_name(&self.text[self.pos..end]).expect("is_var_start checked the name");
             self.token(VAR_NAME, self.pos + name.len());
             self.finish();
             return;
@@ -150,7 +161,9 @@ impl LineParser<'_> {
         let rest = &self.text[self.pos..end];
         match rest.chars().next() {
             None => return self.var_error(start, end, "syntax error: missing '}'"),
-            Some('{' | '}' | ':') => return self.var_error(start, end, "syntax error: bad substitution"),
+            Some('{' | '}' | ':') => {
+                return self.var_error(start, end, "syntax error: bad substitution");
+            }
             Some(_) => {}
         }
         if let Ok((_, name)) = var_name(rest) {
@@ -168,12 +181,19 @@ impl LineParser<'_> {
             (Some(':'), Some('-' | '+' | '?')) => 2,
             (Some(':'), second) => {
                 let modifier = format!(":{}", second.map(String::from).unwrap_or_default());
-                return self.var_error(start, end, &format!("unsupported modifier ({modifier}) in substitution"));
+                return self.var_error(
+                    start,
+                    end,
+                    &format!("unsupported modifier ({modifier}) in substitution"),
+                );
             }
             (Some('-' | '+' | '?'), _) => 1,
             (Some(c @ ('#' | '%')), second) => 1 + usize::from(second == Some(c)),
             (Some('/'), second) => {
-                self.token(VAR_OPERATOR, self.pos + 1 + usize::from(second == Some('/')));
+                self.token(
+                    VAR_OPERATOR,
+                    self.pos + 1 + usize::from(second == Some('/')),
+                );
                 self.var_argument(end, '/');
                 if self.pos >= end {
                     return self.var_error(start, end, "syntax error: missing '/' in ${}");
@@ -183,7 +203,11 @@ impl LineParser<'_> {
                 return self.close_var(start, end);
             }
             (Some(other), _) => {
-                return self.var_error(start, end, &format!("unsupported modifier ({other}) in substitution"));
+                return self.var_error(
+                    start,
+                    end,
+                    &format!("unsupported modifier ({other}) in substitution"),
+                );
             }
         };
         self.token(VAR_OPERATOR, self.pos + op_len);
@@ -227,18 +251,22 @@ impl LineParser<'_> {
     }
 }
 
-/// Whether `word` is a heredoc marker (`^(\d*)<<(-?)([^<]*)$` with a non-empty name), and if
+/// Whether `word` is a heredoc marker (`^(\d*)<<(-?)\s*([^<]*)$` with a non-empty name), and if
 /// so the length of its operator, whether it chomps tabs, and the delimiter name with
-/// quotes removed.
+/// quotes removed. Blanks between the operator and the name are not part of either.
 pub(crate) fn heredoc_marker(word: &str, escape: char) -> Option<(usize, bool, String)> {
-    let (rest, fd) = take_while_m_n::<_, _, nom::error::Error<&str>>(0, usize::MAX, |c: char| c.is_ascii_digit())
-        .parse(word)
-        .ok()?;
+    let (rest, fd) = take_while_m_n::<_, _, nom::error::Error<&str>>(0, usize::MAX, |c: char| {
+        c.is_ascii_digit()
+    })
+    .parse(word)
+    .ok()?;
     let rest = rest.strip_prefix("<<")?;
     let (chomp, rest) = match rest.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, rest),
     };
+    // Go's `\s`: the blanks the lexer keeps after `<<`.
+    let rest = rest.trim_start_matches([' ', '\t', '\n', '\x0c', '\r']);
     if rest.is_empty() || rest.contains('<') {
         return None;
     }
@@ -257,7 +285,10 @@ pub fn unquote(word: &str, escape: char) -> String {
             Some('\'') if c == '\'' => quote = None,
             Some('\'') => out.push(c),
             Some(_) if c == '"' => quote = None,
-            Some(_) if c == escape && matches!(chars.peek(), Some(&n) if n == '"' || n == '$' || n == escape) => {
+            Some(_)
+                if c == escape
+                    && matches!(chars.peek(), Some(&n) if n == '"' || n == '$' || n == escape) =>
+            {
                 out.extend(chars.next());
             }
             Some(_) => out.push(c),

@@ -1,0 +1,7 @@
+FROM alpine
+RUN apk add \
+      curl \  
+      git
+COPY a \
+b \
+/dest/

@@ -1,0 +1,7 @@
+FROM alpine
+RUN echo hello \
+# a comment line, dropped \
+
+   	
+  # indented comment
+    world

@@ -1,0 +1,5 @@
+FROM alpine
+RUN echo C:\\
+RUN echo next
+RUN echo \\  
+USER root

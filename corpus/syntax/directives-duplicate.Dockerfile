@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+# Syntax=other
+# escape=\
+# ESCAPE=`
+FROM alpine

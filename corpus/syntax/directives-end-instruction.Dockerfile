@@ -1,0 +1,5 @@
+FROM alpine
+# syntax=docker/dockerfile:1
+# escape=`
+RUN echo \
+  hi

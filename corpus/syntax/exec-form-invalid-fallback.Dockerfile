@@ -1,0 +1,6 @@
+FROM alpine
+RUN ['echo', 'single quotes']
+CMD ["a", "b",]
+ENTRYPOINT ["unterminated
+VOLUME [/a, /b]
+COPY ['a', '/b/']

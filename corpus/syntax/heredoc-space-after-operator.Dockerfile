@@ -1,0 +1,7 @@
+FROM alpine
+RUN cat <<  EOF
+body
+EOF
+COPY <<	EOF /a
+body
+EOF

@@ -1,0 +1,5 @@
+FROM alpine
+RUN <<EOF cat
+line one
+EOF 
+line two

@@ -1,0 +1,3 @@
+ARG VERSION=1
+RUN echo no stage
+FROM alpine:$VERSION

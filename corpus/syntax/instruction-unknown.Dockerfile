@@ -1,0 +1,5 @@
+FROM alpine
+RUNN echo typo
+cpoy a b
+import something
+ONBUILD WORKDIRR /x
