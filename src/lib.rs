@@ -8,6 +8,7 @@ pub mod ast;
 pub mod cli;
 pub mod diagnostic;
 pub mod render;
+pub mod semantic;
 pub mod syntax;
 
 pub use diagnostic::{Category, Diagnostic, Severity};

@@ -1,6 +1,7 @@
 //! The command-line shell: arguments, file discovery, reading files, exit codes. The only
 //! layer that touches the filesystem, stdin, stdout and the environment.
 
+mod context;
 mod discover;
 
 use std::io::{IsTerminal, Read, Write};
@@ -25,9 +26,43 @@ struct Cli {
 enum Command {
     /// Check Dockerfiles and report problems.
     Check(CheckArgs),
+    /// Show what a Dockerfile builds: stages, graph, layers (and which rebuild after a
+    /// change) and the final image config, without building it.
+    Plan(PlanArgs),
     /// Developer tools for the parser.
     #[command(subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(clap::Args, Debug)]
+struct PlanArgs {
+    /// The Dockerfile (`-` for standard input).
+    #[arg(default_value = "Dockerfile")]
+    file: PathBuf,
+    /// The stage to build (default: the last one).
+    #[arg(long)]
+    target: Option<String>,
+    /// A build argument, `NAME=VALUE` (or `NAME` to take the value from the environment).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    build_args: Vec<String>,
+    /// The build context directory; COPY/ADD sources are resolved in it and `.dockerignore`
+    /// is applied. Without it, sources stay patterns.
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
+    /// A context file (relative to the context) that changed: shows which layers rebuild.
+    #[arg(long, value_name = "PATH")]
+    changed: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    format: PlanFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PlanFormat {
+    Text,
+    Json,
+    Dot,
+    Mermaid,
 }
 
 #[derive(clap::Args, Debug)]
@@ -120,6 +155,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => run_check(&args),
+        Command::Plan(args) => run_plan(&args),
         Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
         Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
     };
@@ -260,6 +296,78 @@ fn run_check(args: &CheckArgs) -> u8 {
     } else {
         EXIT_CLEAN
     }
+}
+
+fn run_plan(args: &PlanArgs) -> u8 {
+    let input = if args.file.as_os_str() == "-" {
+        Input {
+            path: None,
+            display: "-".into(),
+        }
+    } else {
+        Input {
+            path: Some(args.file.clone()),
+            display: display_path(&args.file),
+        }
+    };
+    let text = match read_input(&input) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut build_args = Vec::new();
+    for arg in &args.build_args {
+        match arg.split_once('=') {
+            Some((name, value)) => build_args.push((name.to_string(), value.to_string())),
+            // Docker skips a `--build-arg NAME` whose variable is not set.
+            None => {
+                if let Ok(value) = std::env::var(arg) {
+                    build_args.push((arg.clone(), value));
+                }
+            }
+        }
+    }
+    let context = match &args.context {
+        Some(dir) => match context::read_context(dir, input.path.as_deref()) {
+            Ok(context) => Some(context),
+            Err(e) => {
+                eprintln!(
+                    "error: {}: cannot read the build context: {e}",
+                    dir.display()
+                );
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let options = crate::semantic::BuildOptions {
+        target: args.target.clone(),
+        build_args,
+        context,
+    };
+    let parse = crate::syntax::parse(&text);
+    let build = crate::semantic::evaluate(&parse, &options);
+    let rebuild = (!args.changed.is_empty()).then(|| {
+        let ignore = options.context.as_ref().and_then(|c| c.ignore());
+        let is_excluded = |p: &str| ignore.is_some_and(|i| i.is_excluded(p));
+        crate::semantic::cache::simulate(&build, &args.changed, &is_excluded)
+    });
+    let report = crate::render::PlanReport {
+        path: &input.display,
+        source: &text,
+        build: &build,
+        rebuild: rebuild.as_deref(),
+    };
+    let output = match args.format {
+        PlanFormat::Text => crate::render::render_plan_text(&report),
+        PlanFormat::Json => crate::render::render_plan_json(&report),
+        PlanFormat::Dot => crate::render::render_plan_dot(&report),
+        PlanFormat::Mermaid => crate::render::render_plan_mermaid(&report),
+    };
+    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    EXIT_CLEAN
 }
 
 fn run_debug_syntax(file: &Path) -> u8 {

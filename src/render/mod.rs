@@ -2,10 +2,14 @@
 
 mod json;
 mod line_index;
+mod plan;
 mod text;
 
 pub use json::render_json;
 pub use line_index::{LineIndex, Position};
+pub use plan::{
+    PlanReport, render_plan_dot, render_plan_json, render_plan_mermaid, render_plan_text,
+};
 pub use text::render_text;
 
 use crate::Diagnostic;

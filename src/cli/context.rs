@@ -1,0 +1,233 @@
+//! Reading a build context from disk: listing the files under the context directory and
+//! finding the `.dockerignore` that applies, for [`crate::semantic::context::BuildContext`].
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use crate::semantic::context::BuildContext;
+
+/// Reads the build context rooted at `dir`.
+///
+/// Every regular file under `dir` is listed, as a `/`-separated path relative to `dir`;
+/// nothing is skipped here, since the ignore file decides what is excluded. A symbolic link
+/// is listed under its own name when it resolves to a regular file inside the context; links
+/// that leave the context, dangle, or point at directories are left out, and linked
+/// directories are never descended. Names that are not valid UTF-8 are converted lossily.
+///
+/// The ignore file is `<Dockerfile name>.dockerignore` next to `dockerfile` when that file
+/// exists, and `dir/.dockerignore` otherwise, which is BuildKit's order of precedence.
+///
+/// # Errors
+///
+/// Returns the first error from resolving `dir`, reading a directory under it, or reading
+/// the ignore file that exists.
+pub(crate) fn read_context(dir: &Path, dockerfile: Option<&Path>) -> io::Result<BuildContext> {
+    let root = fs::canonicalize(dir)?;
+    let mut files = Vec::new();
+    list_files(&root, &root, "", &mut files)?;
+    files.sort();
+    let ignore = read_dockerignore(dir, dockerfile)?;
+    Ok(BuildContext::new(files, ignore.as_deref()))
+}
+
+/// Appends the files under `current` (a real directory inside `root`) to `out`, named
+/// relative to the root with `prefix` as the path of `current`.
+fn list_files(root: &Path, current: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(current)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let relative = if prefix.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            list_files(root, &entry.path(), &relative, out)?;
+        } else if kind.is_file() || (kind.is_symlink() && links_to_file_inside(root, &entry.path()))
+        {
+            out.push(relative);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the symbolic link at `link` resolves to a regular file inside `root` (which is
+/// canonical).
+fn links_to_file_inside(root: &Path, link: &Path) -> bool {
+    let Ok(target) = fs::canonicalize(link) else {
+        return false;
+    };
+    target.starts_with(root) && fs::metadata(&target).is_ok_and(|m| m.is_file())
+}
+
+/// The text of the ignore file that applies, if any: the Dockerfile's own
+/// `<name>.dockerignore` first, then the context's `.dockerignore`.
+fn read_dockerignore(dir: &Path, dockerfile: Option<&Path>) -> io::Result<Option<String>> {
+    if let Some(dockerfile) = dockerfile
+        && let Some(name) = dockerfile.file_name()
+    {
+        let mut own = name.to_os_string();
+        own.push(".dockerignore");
+        if let Some(text) = read_if_file(&dockerfile.with_file_name(own))? {
+            return Ok(Some(text));
+        }
+    }
+    read_if_file(&dir.join(".dockerignore"))
+}
+
+/// Reads `path` as text when it is a regular file (following links); `None` when nothing
+/// is there or it is not a file. Invalid UTF-8 is converted lossily.
+fn read_if_file(path: &Path) -> io::Result<Option<String>> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {
+            let bytes = fs::read(path)?;
+            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn lists_every_file_sorted_and_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "Dockerfile", "FROM scratch\n");
+        write(root, "src/main.rs", "");
+        write(root, "src/deep/er/mod.rs", "");
+        write(root, ".git/HEAD", "ref: refs/heads/main\n");
+        write(root, "node_modules/a/index.js", "");
+        fs::create_dir_all(root.join("empty/dir")).unwrap();
+        let context = read_context(root, None).unwrap();
+        assert_eq!(
+            context.files(),
+            [
+                ".git/HEAD",
+                "Dockerfile",
+                "node_modules/a/index.js",
+                "src/deep/er/mod.rs",
+                "src/main.rs",
+            ]
+        );
+        assert!(context.ignore().is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_stay_inside_the_context() {
+        use std::os::unix::fs::symlink;
+
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.txt", "secret");
+        write(outside.path(), "dir/file.txt", "");
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "real.txt", "");
+        write(root, "sub/inner.txt", "");
+        symlink(outside.path().join("secret.txt"), root.join("leak.txt")).unwrap();
+        symlink(outside.path().join("dir"), root.join("leakdir")).unwrap();
+        symlink(root.join("real.txt"), root.join("alias.txt")).unwrap();
+        symlink("../real.txt", root.join("sub/relative-alias.txt")).unwrap();
+        symlink(root.join("sub"), root.join("subalias")).unwrap();
+        symlink(root.join("missing"), root.join("dangling")).unwrap();
+        symlink("../../../../../../etc/passwd", root.join("sub/escape")).unwrap();
+
+        let context = read_context(root, None).unwrap();
+        assert_eq!(
+            context.files(),
+            [
+                "alias.txt",
+                "real.txt",
+                "sub/inner.txt",
+                "sub/relative-alias.txt",
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn context_reached_through_a_symlink() {
+        use std::os::unix::fs::symlink;
+
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "ctx/a.txt", "");
+        symlink(dir.path().join("ctx/a.txt"), dir.path().join("ctx/b.txt")).unwrap();
+        symlink(dir.path().join("ctx"), dir.path().join("link")).unwrap();
+        let context = read_context(&dir.path().join("link"), None).unwrap();
+        assert_eq!(context.files(), ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn reads_the_context_dockerignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "Dockerfile", "");
+        write(root, ".dockerignore", "*.log\n");
+        write(root, "app.log", "");
+        write(root, "app.py", "");
+        let context = read_context(root, Some(&root.join("Dockerfile"))).unwrap();
+        assert!(context.ignore().is_some());
+        assert_eq!(
+            context.files(),
+            [".dockerignore", "Dockerfile", "app.log", "app.py"]
+        );
+        assert_eq!(
+            context.included_files(),
+            vec![".dockerignore", "Dockerfile", "app.py"]
+        );
+    }
+
+    #[test]
+    fn the_dockerfiles_own_ignore_file_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".dockerignore", "*.log\n");
+        write(root, "build/web.Dockerfile", "");
+        write(root, "build/web.Dockerfile.dockerignore", "*.py\n");
+        write(root, "app.log", "");
+        write(root, "app.py", "");
+        let dockerfile = root.join("build/web.Dockerfile");
+        let context = read_context(root, Some(&dockerfile)).unwrap();
+        assert!(context.is_excluded("app.py"));
+        assert!(!context.is_excluded("app.log"));
+
+        // Without its own ignore file, the context's applies.
+        let other = root.join("build/api.Dockerfile");
+        write(root, "build/api.Dockerfile", "");
+        let context = read_context(root, Some(&other)).unwrap();
+        assert!(context.is_excluded("app.log"));
+        assert!(!context.is_excluded("app.py"));
+    }
+
+    #[test]
+    fn a_directory_named_dockerignore_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".dockerignore/x", "");
+        let context = read_context(root, None).unwrap();
+        assert!(context.ignore().is_none());
+        assert_eq!(context.files(), [".dockerignore/x"]);
+    }
+
+    #[test]
+    fn missing_context_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_context(&dir.path().join("nope"), None).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+}

@@ -1,0 +1,347 @@
+//! The evaluated build: stages, the stage graph, image configs, layers and the problems the
+//! evaluation found. Plain data, produced by [`crate::semantic::evaluate`].
+
+use crate::semantic::context::BuildContext;
+use crate::semantic::expand::Value;
+use crate::semantic::image_ref::ImageRef;
+use crate::syntax::{SyntaxKind, TextRange};
+
+/// How to evaluate: the inputs of a build besides the Dockerfile.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The stage to build (`--target`); the last stage when `None`.
+    pub target: Option<String>,
+    /// `--build-arg NAME=VALUE` pairs, in order (a later one wins).
+    pub build_args: Vec<(String, String)>,
+    /// The build context, when known. Without it COPY/ADD sources stay patterns.
+    pub context: Option<BuildContext>,
+}
+
+/// The result of evaluating a Dockerfile.
+#[derive(Clone, Debug)]
+pub struct Build {
+    /// ARGs declared before the first FROM, with their values.
+    pub global_args: Vec<Arg>,
+    /// Stages in order.
+    pub stages: Vec<Stage>,
+    /// Dependencies between stages and on external images.
+    pub edges: Vec<Edge>,
+    /// The index of the stage that is built, when it could be determined.
+    pub target: Option<usize>,
+    /// Problems found while evaluating (unknown target, forward references, ...).
+    pub problems: Vec<Problem>,
+}
+
+/// A declared build argument and the value it has at its declaration.
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub name: String,
+    /// `None` when the ARG has no default and no `--build-arg` sets it.
+    pub value: Option<Value>,
+    pub range: TextRange,
+}
+
+/// One build stage: a FROM and the instructions up to the next FROM.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub index: usize,
+    /// The name after `AS`, lowercased as BuildKit does.
+    pub name: Option<String>,
+    /// The range of the FROM instruction.
+    pub from_range: TextRange,
+    /// The range from FROM to the end of the stage's last instruction.
+    pub range: TextRange,
+    pub base: Base,
+    /// `FROM --platform=...`, expanded.
+    pub platform: Option<Value>,
+    /// The config of the image this stage produces.
+    pub config: ImageConfig,
+    /// Every instruction of the stage after FROM, in order.
+    pub steps: Vec<Step>,
+    /// Filesystem layers, in order.
+    pub layers: Vec<Layer>,
+    /// Whether the target stage needs this stage.
+    pub needed: bool,
+}
+
+impl Stage {
+    /// The name when it has one, otherwise its index.
+    #[must_use]
+    pub fn label(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.index.to_string())
+    }
+}
+
+/// What a stage starts from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// `FROM scratch`: an empty filesystem and an empty config.
+    Scratch,
+    /// An earlier stage of this Dockerfile.
+    Stage(usize),
+    /// An external image.
+    Image(ImageRef),
+    /// The reference depends on values that cannot be known (shown as written).
+    Symbolic(String),
+    /// The reference is not a valid image reference.
+    Invalid { text: String, error: String },
+}
+
+/// One instruction of a stage.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub kind: SyntaxKind,
+    pub range: TextRange,
+    /// The index in [`Stage::layers`] of the layer it creates, if it creates one.
+    pub layer: Option<usize>,
+}
+
+/// A filesystem layer and the inputs of its cache key.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub kind: SyntaxKind,
+    /// The range of the instruction that makes the layer.
+    pub range: TextRange,
+    /// The instruction as the builder sees it: expanded where BuildKit expands, otherwise
+    /// the logical text.
+    pub command: String,
+    /// The flags, as `--name=value` (expanded where BuildKit expands them).
+    pub flags: Vec<String>,
+    /// For RUN: the environment the command sees (ENV and ARG values), in order.
+    pub env: Vec<(String, Value)>,
+    /// For COPY/ADD: where the files come from.
+    pub sources: Vec<Source>,
+    /// For COPY/ADD: the destination, expanded.
+    pub destination: Option<Value>,
+}
+
+/// Where a COPY or ADD source comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A path or pattern in the build context, and the context files it reads when the
+    /// context is known (`None` otherwise).
+    Context {
+        pattern: String,
+        files: Option<Vec<String>>,
+        excluded: Option<Vec<String>>,
+    },
+    /// A path in an earlier stage (`COPY --from=stage`).
+    Stage { stage: usize, path: String },
+    /// A path in an external image (`COPY --from=image`).
+    Image { image: String, path: String },
+    /// A remote URL or git repository (ADD).
+    Remote(String),
+    /// A heredoc body.
+    Heredoc(String),
+}
+
+/// A dependency of a stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    /// The stage that depends.
+    pub stage: usize,
+    pub target: EdgeTarget,
+    pub kind: EdgeKind,
+    pub range: TextRange,
+}
+
+/// What a stage depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EdgeTarget {
+    Stage(usize),
+    Image(String),
+}
+
+/// How a stage depends on another stage or an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// `FROM <stage or image>`.
+    From,
+    /// `COPY --from=...`.
+    CopyFrom,
+    /// `RUN --mount=from=...`.
+    MountFrom,
+}
+
+impl EdgeKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::From => "from",
+            EdgeKind::CopyFrom => "copy-from",
+            EdgeKind::MountFrom => "mount-from",
+        }
+    }
+}
+
+/// A field of the image config that may come from the base image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field<T> {
+    /// Not set by this build, and the base cannot set it (scratch, or reset).
+    Unset,
+    /// Not set by this build: whatever the base image has.
+    Inherited,
+    Set(T),
+}
+
+impl<T> Field<T> {
+    #[must_use]
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Field::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The OCI image config a stage produces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageConfig {
+    /// Whether list fields (Env, Labels, ExposedPorts, Volumes) also hold entries of an
+    /// external base image that are not known here.
+    pub inherits_image: bool,
+    pub user: Field<Value>,
+    /// Env in order, as `NAME=value`; a later entry replaces an earlier one of the same name.
+    pub env: Vec<(String, Value)>,
+    pub working_dir: Field<Value>,
+    pub entrypoint: Field<Vec<String>>,
+    pub cmd: Field<Vec<String>>,
+    pub exposed_ports: Vec<String>,
+    pub volumes: Vec<String>,
+    pub labels: Vec<(String, Value)>,
+    pub stop_signal: Field<Value>,
+    pub healthcheck: Field<Healthcheck>,
+    pub shell: Field<Vec<String>>,
+    /// ONBUILD triggers, as written.
+    pub on_build: Vec<String>,
+}
+
+impl ImageConfig {
+    /// The config of `FROM scratch`.
+    #[must_use]
+    pub fn scratch() -> Self {
+        ImageConfig {
+            inherits_image: false,
+            user: Field::Unset,
+            env: Vec::new(),
+            working_dir: Field::Unset,
+            entrypoint: Field::Unset,
+            cmd: Field::Unset,
+            exposed_ports: Vec::new(),
+            volumes: Vec::new(),
+            labels: Vec::new(),
+            stop_signal: Field::Unset,
+            healthcheck: Field::Unset,
+            shell: Field::Unset,
+            on_build: Vec::new(),
+        }
+    }
+
+    /// The config of a stage based on an external image: everything inherited.
+    #[must_use]
+    pub fn from_image() -> Self {
+        ImageConfig {
+            inherits_image: true,
+            user: Field::Inherited,
+            working_dir: Field::Inherited,
+            entrypoint: Field::Inherited,
+            cmd: Field::Inherited,
+            stop_signal: Field::Inherited,
+            healthcheck: Field::Inherited,
+            shell: Field::Inherited,
+            ..ImageConfig::scratch()
+        }
+    }
+
+    /// The shell used for shell-form commands: the stage's SHELL, or `/bin/sh -c`.
+    #[must_use]
+    pub fn effective_shell(&self) -> Vec<String> {
+        match &self.shell {
+            Field::Set(shell) => shell.clone(),
+            _ => vec!["/bin/sh".to_string(), "-c".to_string()],
+        }
+    }
+
+    /// The value of an Env entry.
+    #[must_use]
+    pub fn env_value(&self, name: &str) -> Option<&Value> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// A HEALTHCHECK: `NONE`, or the test command and its options as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Healthcheck {
+    /// `["NONE"]`, `["CMD", ...]` or `["CMD-SHELL", "..."]`.
+    pub test: Vec<String>,
+    pub interval: Option<String>,
+    pub timeout: Option<String>,
+    pub start_period: Option<String>,
+    pub start_interval: Option<String>,
+    pub retries: Option<String>,
+}
+
+/// A problem found while evaluating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub range: TextRange,
+}
+
+/// The kinds of problem the evaluation reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// `--target` names no stage.
+    UnknownTarget,
+    /// A stage refers to a stage defined after it.
+    ForwardReference,
+    /// A stage refers to itself.
+    CircularDependency,
+    /// Two stages have the same name.
+    DuplicateStageName,
+    /// A base image reference is invalid after expansion.
+    InvalidReference,
+    /// A variable substitution failed (`${a:?message}`).
+    Expansion,
+    /// An instruction outside any stage (before the first FROM).
+    NoStage,
+    /// A COPY/ADD source matches no file of the context.
+    SourceNotFound,
+    /// A COPY/ADD source matches only files that `.dockerignore` excludes.
+    SourceExcluded,
+}
+
+impl ProblemKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::UnknownTarget => "unknown-target",
+            ProblemKind::ForwardReference => "forward-reference",
+            ProblemKind::CircularDependency => "circular-dependency",
+            ProblemKind::DuplicateStageName => "duplicate-stage-name",
+            ProblemKind::InvalidReference => "invalid-reference",
+            ProblemKind::Expansion => "expansion",
+            ProblemKind::NoStage => "no-stage",
+            ProblemKind::SourceNotFound => "source-not-found",
+            ProblemKind::SourceExcluded => "source-excluded",
+        }
+    }
+}
+
+impl Build {
+    /// The stage that is built.
+    #[must_use]
+    pub fn target_stage(&self) -> Option<&Stage> {
+        self.target.and_then(|t| self.stages.get(t))
+    }
+
+    /// Stages the target does not need.
+    pub fn dead_stages(&self) -> impl Iterator<Item = &Stage> {
+        self.stages.iter().filter(|s| !s.needed)
+    }
+}
