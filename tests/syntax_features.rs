@@ -1647,3 +1647,17 @@ fn an_empty_volume_path_is_an_error() {
     let p = parsed(source);
     assert_eq!(errors(source, &p), [(SyntaxErrorCode::EmptyVolume, "\" \"")]);
 }
+
+#[test]
+fn a_line_holding_only_the_escape_character_continues_into_the_instruction() {
+    // BuildKit trims the joined line, so the keyword after the blanks is read.
+    let source = "FROM a\n\t\\\n\tRUN echo hi\n\\\n";
+    let p = parsed(source);
+    let kinds: Vec<SyntaxKind> = instructions(&p).iter().map(|i| i.kind()).collect();
+    assert_eq!(kinds, [SyntaxKind::FROM_INSTR, SyntaxKind::RUN_INSTR, SyntaxKind::ERROR]);
+    assert_eq!(instructions(&p)[1].keyword(), "RUN");
+    // A continuation with nothing after it is reported where it starts, not at the file start.
+    let error = &p.errors()[0];
+    assert_eq!(error.code, SyntaxErrorCode::UnknownInstruction);
+    assert_eq!(error.range.start as usize, source.rfind('\\').unwrap());
+}

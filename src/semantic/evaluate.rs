@@ -278,7 +278,20 @@ impl Evaluator<'_> {
             ),
             Some(word) => {
                 let value = self.expand_global(word);
-                self.resolve_base(index, &value, word.range())
+                // Name the ARGs without a value, the usual reason for a broken reference.
+                let unset: Vec<String> = word
+                    .variables()
+                    .filter_map(|v| v.name().map(str::to_string))
+                    .filter(|n| {
+                        (GlobalEnv {
+                            globals: &self.globals,
+                            build_args: &self.build_args,
+                        })
+                        .lookup(n)
+                        .is_none()
+                    })
+                    .collect();
+                self.resolve_base(&value, word.range(), &unset)
             }
         };
         if let Base::Stage(s) = base {
@@ -318,9 +331,9 @@ impl Evaluator<'_> {
     /// Resolves a FROM reference: an earlier stage by name, `scratch`, or an image.
     fn resolve_base(
         &mut self,
-        index: usize,
         value: &Value,
         range: TextRange,
+        unset: &[String],
     ) -> (Base, ImageConfig, Scope) {
         let Some(text) = value.known() else {
             let scope = Scope {
@@ -360,9 +373,15 @@ impl Evaluator<'_> {
                 self.problem(
                     ProblemKind::InvalidReference,
                     range,
-                    format!("invalid base image reference {text:?}: {e}"),
+                    if unset.is_empty() {
+                        format!("invalid base image reference {text:?}: {e}")
+                    } else {
+                        format!(
+                            "invalid base image reference {text:?}: {e} ({} has no value; pass it with --build-arg)",
+                            unset.join(", ")
+                        )
+                    },
                 );
-                let _ = index;
                 (
                     Base::Invalid {
                         text,

@@ -28,10 +28,17 @@ pub(crate) struct LineMap {
     joined_len: u32,
     /// The joined text of a line made of several pieces; kept to reuse its buffer.
     joined_buf: String,
+    /// Where the line starts in the source.
+    origin: u32,
 }
 
 impl LineMap {
     /// Empties the map for the next line, keeping its buffers.
+    /// Where the logical line starts: the position of an empty line's errors.
+    pub(crate) fn set_origin(&mut self, start: usize) {
+        self.origin = u32::try_from(start).expect("file shorter than 4 GiB");
+    }
+
     pub(crate) fn clear(&mut self) {
         self.segments.clear();
         self.trivia.clear();
@@ -102,7 +109,7 @@ impl LineMap {
     fn src_start(&self, j: u32) -> u32 {
         match self.segments.iter().find(|s| j < s.joined + s.len) {
             Some(s) => s.src + (j - s.joined),
-            None => self.segments.last().map_or(0, |s| s.src + s.len),
+            None => self.segments.last().map_or(self.origin, |s| s.src + s.len),
         }
     }
 

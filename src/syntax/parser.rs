@@ -292,6 +292,7 @@ impl<'s> FileParser<'s> {
         // One map is reused for every line, to keep its buffers.
         let mut map = std::mem::take(&mut self.line_map);
         map.clear();
+        map.set_origin(start);
         let mut final_newline = None;
         self.pos = line_end;
         match self.continuation(&self.src[start..content_end]) {

@@ -83,6 +83,9 @@ pub(crate) fn parse_line(text: &str, escape: char) -> LineShape {
         heredocs: Vec::new(),
         report_word_errors: false,
     };
+    // BuildKit trims the joined line, which starts with blanks when its first physical line
+    // held only an escape character.
+    p.whitespace(text.len());
     let kind = p.instruction(text.len(), false);
     p.token(WHITESPACE, text.len());
     LineShape {
@@ -190,7 +193,11 @@ impl<'a> LineParser<'a> {
                 self.start(ERROR);
             }
             self.token(KEYWORD, keyword_end);
-            let message = format!("unknown instruction: {keyword}");
+            let message = if keyword.is_empty() {
+                "unknown instruction: the continued line has no instruction".to_string()
+            } else {
+                format!("unknown instruction: {keyword}")
+            };
             match suggest(keyword, super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)) {
                 Some(s) => self.error_with_help(
                     SyntaxErrorCode::UnknownInstruction,
