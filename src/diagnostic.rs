@@ -45,6 +45,8 @@ impl Severity {
 pub enum Category {
     /// The file cannot be read as the builder reads it.
     Syntax,
+    /// The file reads, but the build it describes fails (found by the build engine).
+    Build,
     /// A lint rule.
     Rule,
 }
@@ -66,6 +68,21 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The smallest range that shows the problem.
     pub range: TextRange,
+}
+
+impl From<&crate::semantic::Problem> for Diagnostic {
+    fn from(p: &crate::semantic::Problem) -> Self {
+        Diagnostic {
+            code: p.kind.code(),
+            name: p.kind.as_str(),
+            category: Category::Build,
+            aliases: &[],
+            severity: Severity::Error,
+            message: p.message.clone(),
+            help: None,
+            range: p.range,
+        }
+    }
 }
 
 impl From<&SyntaxError> for Diagnostic {

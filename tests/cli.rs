@@ -270,3 +270,215 @@ fn debug_roundtrip_passes_on_the_shared_corpus() {
     assert!(parsed >= 7000, "{text}");
     assert!(text.ends_with(" 0 differing\n"), "{text}");
 }
+
+const PLAN_DOCKERFILE: &str = "\
+ARG PY=3.12
+FROM python:${PY}-slim AS build
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+FROM gcr.io/distroless/python3 AS final
+COPY --from=build /app /app
+USER nonroot
+CMD [\"app.py\"]
+FROM alpine AS unused
+";
+
+#[test]
+fn plan_text_shows_stages_layers_rebuilds_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", PLAN_DOCKERFILE.as_bytes());
+    write(dir.path(), "src/app.py", b"print(1)\n");
+    write(dir.path(), "requirements.txt", b"flask\n");
+    let out = dflint(
+        &[
+            "plan",
+            "--target",
+            "final",
+            "--context",
+            ".",
+            "--changed",
+            "src/app.py",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Dockerfile: 3 stage(s), target final\n  global ARG PY=3.12\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("stage 0 build <- python:3.12-slim\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("stage 2 unused <- alpine  (not needed by the target)"),
+        "{text}"
+    );
+    let install = text.lines().find(|l| l.contains("pip install")).unwrap();
+    assert!(install.ends_with("rebuild"), "{install}");
+    let workdir = text.lines().find(|l| l.contains("WORKDIR /app")).unwrap();
+    assert!(workdir.ends_with("cached"), "{workdir}");
+    assert!(
+        text.contains("rebuilds because: changed src/app.py"),
+        "{text}"
+    );
+    assert!(text.contains("  User:        nonroot\n"), "{text}");
+    assert!(text.contains("  Cmd:         [\"app.py\"]\n"), "{text}");
+}
+
+#[test]
+fn plan_json_has_stages_edges_layers_and_final_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", PLAN_DOCKERFILE.as_bytes());
+    let out = dflint(
+        &[
+            "plan",
+            "--format",
+            "json",
+            "--build-arg",
+            "PY=3.11",
+            "--changed",
+            "requirements.txt",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["target"], 2);
+    let stages = v["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3);
+    assert_eq!(
+        stages[0]["base"]["reference"],
+        "docker.io/library/python:3.11-slim"
+    );
+    assert_eq!(
+        stages[1]["needed"], false,
+        "the last stage is the target; final is not needed"
+    );
+    let layers = stages[0]["layers"].as_array().unwrap();
+    let rebuilds: Vec<bool> = layers
+        .iter()
+        .map(|l| l["rebuilds"].as_bool().unwrap())
+        .collect();
+    assert_eq!(rebuilds, [false, true, true]);
+    assert_eq!(layers[1]["sources"][0]["pattern"], ".");
+    let edges = v["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["kind"] == "copy-from" && e["stage"] == 1 && e["target"]["stage"] == 0)
+    );
+    assert_eq!(
+        v["finalConfig"]["Cmd"],
+        serde_json::json!({"inherited": true})
+    );
+}
+
+#[test]
+fn plan_draws_the_stage_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", PLAN_DOCKERFILE.as_bytes());
+    let dot = stdout(&dflint(&["plan", "--format", "dot"], dir.path()));
+    assert!(dot.starts_with("digraph build {\n"), "{dot}");
+    assert!(dot.contains("s0 -> s1 [label=\"copy-from\"];"), "{dot}");
+    assert!(
+        dot.contains("s2 [label=\"2: unused\", style=bold];"),
+        "{dot}"
+    );
+    let mermaid = stdout(&dflint(&["plan", "--format", "mermaid"], dir.path()));
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(mermaid.contains("  s0 -->|copy-from| s1\n"), "{mermaid}");
+}
+
+#[test]
+fn plan_reports_problems_as_part_of_the_plan_and_fails_only_on_io_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM scratch AS a\nCOPY --from=b /x /x\nFROM scratch AS b\n",
+    );
+    let out = dflint(&["plan"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("needs to be defined before current stage a [forward-reference]"),
+        "{}",
+        stdout(&out)
+    );
+    let out = dflint(&["plan", "missing.Dockerfile"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("missing.Dockerfile: no such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dflint(&["plan", "--context", "nowhere"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nowhere: cannot read the build context"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn plan_takes_several_files_with_one_json_document_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/Dockerfile", b"FROM alpine\nRUN true\n");
+    write(dir.path(), "b/Dockerfile", b"FROM scratch\nCOPY x /x\n");
+    let out = dflint(
+        &["plan", "--format", "json", "a/Dockerfile", "b"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let docs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["path"], "a/Dockerfile");
+    assert_eq!(docs[1]["path"], "b/Dockerfile");
+    assert_eq!(docs[1]["stages"][0]["layers"][0]["instruction"], "COPY");
+}
+
+#[test]
+fn check_reports_build_problems_found_by_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM alpine AS app\nCOPY --from=later /x /x\nFROM alpine AS later\nFROM Alpine:3\n",
+    );
+    let out = dflint(&["check", "--format", "json", "Dockerfile"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<(String, String, u64)> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["category"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("DFL0101".to_string(), "build".to_string(), 2),
+            ("DFL0104".to_string(), "build".to_string(), 4)
+        ]
+    );
+    // An ARG without a value is an input of the build, not a mistake in the file.
+    write(dir.path(), "Dockerfile", b"ARG BASE\nFROM ${BASE}:1\n");
+    assert_eq!(
+        dflint(&["check", "Dockerfile"], dir.path()).status.code(),
+        Some(0)
+    );
+}

@@ -565,3 +565,41 @@ fn unknown_instructions_are_reported_on_their_lines() {
         .collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn the_engine_plans_every_main_set_file() {
+    let Some(entries) = corpus() else { return };
+    let excluded = ["template", "no-from", "unknown-instruction"];
+    let mut planned = 0;
+    for entry in entries
+        .iter()
+        .filter(|e| !e.features.iter().any(|f| excluded.contains(&f.as_str())))
+    {
+        let text = read(entry);
+        let parse = parse(&text);
+        let build = dflint::semantic::evaluate(&parse, &dflint::semantic::BuildOptions::default());
+        assert!(build.target.is_some(), "{}: no target stage", entry.sha);
+        assert!(
+            build.target_stage().is_some_and(|s| s.needed),
+            "{}",
+            entry.sha
+        );
+        let changed = ["src/main.go".to_string(), "package.json".to_string()];
+        let rebuild = dflint::semantic::cache::simulate(&build, &changed, &|_| false);
+        let report = dflint::render::PlanReport {
+            path: &entry.sha,
+            source: &text,
+            build: &build,
+            rebuild: Some(&rebuild),
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&dflint::render::render_plan_json(&report, false))
+                .unwrap_or_else(|e| panic!("{}: invalid plan JSON: {e}", entry.sha));
+        assert_eq!(
+            json["stages"].as_array().map(Vec::len),
+            Some(build.stages.len())
+        );
+        planned += 1;
+    }
+    assert!(planned > 7000, "{planned} files planned");
+}

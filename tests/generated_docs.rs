@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use dflint::semantic::ProblemKind;
 use dflint::syntax::SyntaxErrorCode;
 
 fn render() -> String {
@@ -44,12 +45,20 @@ fn rules_readme_is_up_to_date() {
 
 #[test]
 fn codes_and_names_are_unique_and_sorted() {
-    let codes: Vec<&str> = SyntaxErrorCode::ALL.iter().map(|c| c.code()).collect();
+    let codes: Vec<&str> = SyntaxErrorCode::ALL
+        .iter()
+        .map(|c| c.code())
+        .chain(ProblemKind::ALL.iter().map(|k| k.code()))
+        .collect();
     let mut sorted = codes.clone();
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(codes, sorted, "codes are unique and in order");
-    let mut names: Vec<&str> = SyntaxErrorCode::ALL.iter().map(|c| c.name()).collect();
+    let mut names: Vec<&str> = SyntaxErrorCode::ALL
+        .iter()
+        .map(|c| c.name())
+        .chain(ProblemKind::ALL.iter().map(|k| k.as_str()))
+        .collect();
     names.sort_unstable();
     let len = names.len();
     names.dedup();

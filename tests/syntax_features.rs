@@ -1615,7 +1615,11 @@ fn substitution_errors_are_not_reported_where_the_builder_does_not_expand() {
 fn heredoc_content_keeps_crlf_line_endings_as_buildkit_does() {
     let source = "FROM a\r\nRUN <<EOF\r\necho hi\r\nEOF\r\n";
     let parse = dflint::syntax::parse(source);
-    let run = dflint::ast::Dockerfile::cast(parse.tree().root()).unwrap().instructions().nth(1).unwrap();
+    let run = dflint::ast::Dockerfile::cast(parse.tree().root())
+        .unwrap()
+        .instructions()
+        .nth(1)
+        .unwrap();
     assert_eq!(run.heredocs().next().unwrap().content(false), "echo hi\r\n");
 }
 
@@ -1625,8 +1629,14 @@ fn an_escaped_quote_in_a_delimiter_still_expands() {
     let parse = dflint::syntax::parse(source);
     assert!(parse.errors().is_empty(), "{:?}", parse.errors());
     let file = dflint::ast::Dockerfile::cast(parse.tree().root()).unwrap();
-    let expands: Vec<bool> =
-        file.instructions().flat_map(|i| i.heredoc_markers().map(|m| m.expands('\\')).collect::<Vec<_>>()).collect();
+    let expands: Vec<bool> = file
+        .instructions()
+        .flat_map(|i| {
+            i.heredoc_markers()
+                .map(|m| m.expands('\\'))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     assert_eq!(expands, [true, false]);
 }
 
@@ -1634,7 +1644,11 @@ fn an_escaped_quote_in_a_delimiter_still_expands() {
 fn heredocs_of_an_onbuild_trigger_are_found_from_the_trigger() {
     let source = "FROM a\nONBUILD RUN <<EOF\necho later\nEOF\n";
     let parse = dflint::syntax::parse(source);
-    let onbuild = dflint::ast::Dockerfile::cast(parse.tree().root()).unwrap().instructions().nth(1).unwrap();
+    let onbuild = dflint::ast::Dockerfile::cast(parse.tree().root())
+        .unwrap()
+        .instructions()
+        .nth(1)
+        .unwrap();
     let trigger = onbuild.onbuild_trigger().unwrap();
     assert_eq!(trigger.kind(), dflint::syntax::SyntaxKind::RUN_INSTR);
     let bodies: Vec<String> = trigger.heredocs().map(|h| h.content(false)).collect();
@@ -1645,7 +1659,10 @@ fn heredocs_of_an_onbuild_trigger_are_found_from_the_trigger() {
 fn an_empty_volume_path_is_an_error() {
     let source = "FROM a\nVOLUME [\"/data\", \" \"]\nVOLUME /ok\n";
     let p = parsed(source);
-    assert_eq!(errors(source, &p), [(SyntaxErrorCode::EmptyVolume, "\" \"")]);
+    assert_eq!(
+        errors(source, &p),
+        [(SyntaxErrorCode::EmptyVolume, "\" \"")]
+    );
 }
 
 #[test]
@@ -1654,7 +1671,14 @@ fn a_line_holding_only_the_escape_character_continues_into_the_instruction() {
     let source = "FROM a\n\t\\\n\tRUN echo hi\n\\\n";
     let p = parsed(source);
     let kinds: Vec<SyntaxKind> = instructions(&p).iter().map(|i| i.kind()).collect();
-    assert_eq!(kinds, [SyntaxKind::FROM_INSTR, SyntaxKind::RUN_INSTR, SyntaxKind::ERROR]);
+    assert_eq!(
+        kinds,
+        [
+            SyntaxKind::FROM_INSTR,
+            SyntaxKind::RUN_INSTR,
+            SyntaxKind::ERROR
+        ]
+    );
     assert_eq!(instructions(&p)[1].keyword(), "RUN");
     // A continuation with nothing after it is reported where it starts, not at the file start.
     let error = &p.errors()[0];

@@ -65,7 +65,19 @@ fn layers_do_not_reach_up_or_do_io() {
     let ast = rust_files(&src.join("ast"));
     problems.extend(check_layer(&ast, &[&upper_of_syntax[1..], IO].concat()));
     let semantic = rust_files(&src.join("semantic"));
-    problems.extend(check_layer(&semantic, &[&["crate::diagnostic", "crate::render", "crate::cli", "crate::check"][..], IO].concat()));
+    problems.extend(check_layer(
+        &semantic,
+        &[
+            &[
+                "crate::diagnostic",
+                "crate::render",
+                "crate::cli",
+                "crate::check",
+            ][..],
+            IO,
+        ]
+        .concat(),
+    ));
     let diagnostic = vec![src.join("diagnostic.rs")];
     problems.extend(check_layer(
         &diagnostic,

@@ -199,7 +199,11 @@ impl<'t> Instruction<'t> {
     /// Heredoc bodies after the line, in the order of their markers. For an instruction
     /// wrapped by ONBUILD, the bodies follow the whole ONBUILD line and are found there.
     pub fn heredocs(self) -> impl Iterator<Item = Heredoc<'t>> {
-        let holder = self.0.parent().filter(|p| p.kind() == SyntaxKind::ONBUILD_INSTR).unwrap_or(self.0);
+        let holder = self
+            .0
+            .parent()
+            .filter(|p| p.kind() == SyntaxKind::ONBUILD_INSTR)
+            .unwrap_or(self.0);
         holder.children().filter_map(Heredoc::cast)
     }
 
@@ -455,7 +459,8 @@ impl<'t> HeredocMarker<'t> {
     #[must_use]
     pub fn expands(self, escape: char) -> bool {
         let count = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
-        self.delimiter().is_some_and(|d| count(d) == count(&unquote(d, escape)))
+        self.delimiter()
+            .is_some_and(|d| count(d) == count(&unquote(d, escape)))
     }
 }
 
@@ -484,6 +489,9 @@ impl<'t> Heredoc<'t> {
         if !chomp {
             return self.raw_body().to_string();
         }
-        self.raw_body().split_inclusive('\n').map(|line| line.trim_start_matches('\t')).collect()
+        self.raw_body()
+            .split_inclusive('\n')
+            .map(|line| line.trim_start_matches('\t'))
+            .collect()
     }
 }

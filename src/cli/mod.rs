@@ -36,9 +36,10 @@ enum Command {
 
 #[derive(clap::Args, Debug)]
 struct PlanArgs {
-    /// The Dockerfile (`-` for standard input).
+    /// The Dockerfiles (`-` for standard input; directories are searched like `check`
+    /// does). With several files, JSON output has one document per line.
     #[arg(default_value = "Dockerfile")]
-    file: PathBuf,
+    files: Vec<PathBuf>,
     /// The stage to build (default: the last one).
     #[arg(long)]
     target: Option<String>,
@@ -299,24 +300,8 @@ fn run_check(args: &CheckArgs) -> u8 {
 }
 
 fn run_plan(args: &PlanArgs) -> u8 {
-    let input = if args.file.as_os_str() == "-" {
-        Input {
-            path: None,
-            display: "-".into(),
-        }
-    } else {
-        Input {
-            path: Some(args.file.clone()),
-            display: display_path(&args.file),
-        }
-    };
-    let text = match read_input(&input) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let mut io_errors = Vec::new();
+    let inputs = collect_inputs(&args.files, None, &mut io_errors);
     let mut build_args = Vec::new();
     for arg in &args.build_args {
         match arg.split_once('=') {
@@ -330,16 +315,18 @@ fn run_plan(args: &PlanArgs) -> u8 {
         }
     }
     let context = match &args.context {
-        Some(dir) => match context::read_context(dir, input.path.as_deref()) {
-            Ok(context) => Some(context),
-            Err(e) => {
-                eprintln!(
-                    "error: {}: cannot read the build context: {e}",
-                    dir.display()
-                );
-                return EXIT_ERROR;
+        Some(dir) => {
+            match context::read_context(dir, inputs.first().and_then(|i| i.path.as_deref())) {
+                Ok(context) => Some(context),
+                Err(e) => {
+                    eprintln!(
+                        "error: {}: cannot read the build context: {e}",
+                        dir.display()
+                    );
+                    return EXIT_ERROR;
+                }
             }
-        },
+        }
         None => None,
     };
     let options = crate::semantic::BuildOptions {
@@ -347,8 +334,44 @@ fn run_plan(args: &PlanArgs) -> u8 {
         build_args,
         context,
     };
-    let parse = crate::syntax::parse(&text);
-    let build = crate::semantic::evaluate(&parse, &options);
+    let single = inputs.len() == 1;
+    let outputs: Vec<Result<String, String>> = inputs
+        .par_iter()
+        .map(|input| read_input(input).map(|text| plan_one(args, &options, input, &text, single)))
+        .collect();
+    let mut stdout = std::io::stdout().lock();
+    for (i, output) in outputs.into_iter().enumerate() {
+        match output {
+            Ok(text) => {
+                if i > 0 && !matches!(args.format, PlanFormat::Json) {
+                    let _ = stdout.write_all(b"\n");
+                }
+                let _ = stdout.write_all(text.as_bytes());
+            }
+            Err(e) => io_errors.push(e),
+        }
+    }
+    for e in &io_errors {
+        eprintln!("error: {e}");
+    }
+    if io_errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    }
+}
+
+/// The plan of one file in the requested format. JSON is pretty-printed for a single file
+/// and one compact line per file otherwise.
+fn plan_one(
+    args: &PlanArgs,
+    options: &crate::semantic::BuildOptions,
+    input: &Input,
+    text: &str,
+    single: bool,
+) -> String {
+    let parse = crate::syntax::parse(text);
+    let build = crate::semantic::evaluate(&parse, options);
     let rebuild = (!args.changed.is_empty()).then(|| {
         let ignore = options.context.as_ref().and_then(|c| c.ignore());
         let is_excluded = |p: &str| ignore.is_some_and(|i| i.is_excluded(p));
@@ -356,18 +379,16 @@ fn run_plan(args: &PlanArgs) -> u8 {
     });
     let report = crate::render::PlanReport {
         path: &input.display,
-        source: &text,
+        source: text,
         build: &build,
         rebuild: rebuild.as_deref(),
     };
-    let output = match args.format {
+    match args.format {
         PlanFormat::Text => crate::render::render_plan_text(&report),
-        PlanFormat::Json => crate::render::render_plan_json(&report),
+        PlanFormat::Json => crate::render::render_plan_json(&report, single),
         PlanFormat::Dot => crate::render::render_plan_dot(&report),
         PlanFormat::Mermaid => crate::render::render_plan_mermaid(&report),
-    };
-    let _ = std::io::stdout().lock().write_all(output.as_bytes());
-    EXIT_CLEAN
+    }
 }
 
 fn run_debug_syntax(file: &Path) -> u8 {

@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value as Json, json};
-
 use super::LineIndex;
 use crate::semantic::cache::{Cause, StageRebuild};
 use crate::semantic::expand::Value;
@@ -36,79 +34,284 @@ fn base_text(build: &Build, base: &Base) -> String {
     }
 }
 
-fn base_json(build: &Build, base: &Base) -> Json {
-    match base {
-        Base::Scratch => json!({"kind": "scratch"}),
-        Base::Stage(s) => {
-            json!({"kind": "stage", "stage": s, "name": build.stages.get(*s).and_then(|st| st.name.clone())})
-        }
-        Base::Image(image) => {
-            json!({"kind": "image", "reference": image.normalized(), "familiar": image.familiar()})
-        }
-        Base::Symbolic(text) => json!({"kind": "symbolic", "text": text}),
-        Base::Invalid { text, error } => json!({"kind": "invalid", "text": text, "error": error}),
+/// JSON shapes of the plan, serialized straight from borrowed data.
+mod shape {
+    use serde::Serialize;
+
+    use super::super::Position;
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Text {
+        Known(String),
+        Symbolic { symbolic: String },
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Field<T> {
+        Inherited { inherited: bool },
+        Set(T),
+    }
+
+    #[derive(Serialize)]
+    pub struct Range {
+        pub start: Position,
+        pub end: Position,
+    }
+
+    #[derive(Serialize)]
+    pub struct Pair<'a> {
+        pub name: &'a str,
+        pub value: Text,
+    }
+
+    #[derive(Serialize)]
+    #[serde(tag = "kind", rename_all = "lowercase")]
+    pub enum Base<'a> {
+        Scratch,
+        Stage { stage: usize, name: Option<&'a str> },
+        Image { reference: String, familiar: String },
+        Symbolic { text: &'a str },
+        Invalid { text: &'a str, error: &'a str },
+    }
+
+    #[derive(Serialize)]
+    #[serde(tag = "kind", rename_all = "lowercase")]
+    pub enum Source<'a> {
+        Context {
+            pattern: &'a str,
+            files: Option<&'a [String]>,
+            excluded: Option<&'a [String]>,
+        },
+        Stage {
+            stage: usize,
+            name: Option<&'a str>,
+            path: &'a str,
+        },
+        Image {
+            image: &'a str,
+            path: &'a str,
+        },
+        Remote {
+            url: &'a str,
+        },
+        Heredoc {
+            name: &'a str,
+        },
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Healthcheck<'a> {
+        pub test: &'a [String],
+        pub interval: Option<&'a str>,
+        pub timeout: Option<&'a str>,
+        pub start_period: Option<&'a str>,
+        pub start_interval: Option<&'a str>,
+        pub retries: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Config<'a> {
+        #[serde(rename = "inheritsBaseImage")]
+        pub inherits_base_image: bool,
+        #[serde(rename = "User")]
+        pub user: Option<Field<Text>>,
+        #[serde(rename = "Env")]
+        pub env: Vec<Pair<'a>>,
+        #[serde(rename = "WorkingDir")]
+        pub working_dir: Option<Field<Text>>,
+        #[serde(rename = "Entrypoint")]
+        pub entrypoint: Option<Field<&'a [String]>>,
+        #[serde(rename = "Cmd")]
+        pub cmd: Option<Field<&'a [String]>>,
+        #[serde(rename = "ExposedPorts")]
+        pub exposed_ports: &'a [String],
+        #[serde(rename = "Volumes")]
+        pub volumes: &'a [String],
+        #[serde(rename = "Labels")]
+        pub labels: Vec<Pair<'a>>,
+        #[serde(rename = "StopSignal")]
+        pub stop_signal: Option<Field<Text>>,
+        #[serde(rename = "Healthcheck")]
+        pub healthcheck: Option<Field<Healthcheck<'a>>>,
+        #[serde(rename = "Shell")]
+        pub shell: Option<Field<&'a [String]>>,
+        #[serde(rename = "OnBuild")]
+        pub on_build: &'a [String],
+    }
+
+    #[derive(Serialize)]
+    pub struct Layer<'a> {
+        pub index: usize,
+        pub instruction: &'a str,
+        pub range: Range,
+        pub command: &'a str,
+        pub flags: &'a [String],
+        pub env: Vec<String>,
+        pub sources: Vec<Source<'a>>,
+        pub destination: Option<Text>,
+        pub rebuilds: Option<bool>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Step<'a> {
+        pub instruction: &'a str,
+        pub line: usize,
+        pub layer: Option<usize>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Rebuild {
+        pub first_layer: Option<usize>,
+        pub cause: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Stage<'a> {
+        pub index: usize,
+        pub name: Option<&'a str>,
+        pub base: Base<'a>,
+        pub platform: Option<Text>,
+        pub needed: bool,
+        pub range: Range,
+        pub steps: Vec<Step<'a>>,
+        pub layers: Vec<Layer<'a>>,
+        pub rebuild: Option<Rebuild>,
+        pub config: Config<'a>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum EdgeTarget<'a> {
+        Stage { stage: usize },
+        Image { image: &'a str },
+    }
+
+    #[derive(Serialize)]
+    pub struct Edge<'a> {
+        pub stage: usize,
+        pub target: EdgeTarget<'a>,
+        pub kind: &'a str,
+        pub line: usize,
+    }
+
+    #[derive(Serialize)]
+    pub struct Arg<'a> {
+        pub name: &'a str,
+        pub value: Option<Text>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Problem<'a> {
+        pub kind: &'a str,
+        pub message: &'a str,
+        pub range: Range,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Plan<'a> {
+        pub version: u32,
+        pub path: &'a str,
+        pub target: Option<usize>,
+        pub global_args: Vec<Arg<'a>>,
+        pub stages: Vec<Stage<'a>>,
+        pub edges: Vec<Edge<'a>>,
+        pub final_config: Option<Config<'a>>,
+        pub problems: Vec<Problem<'a>>,
     }
 }
 
-fn value_json(v: &Value) -> Json {
+fn text(v: &Value) -> shape::Text {
     match v.known() {
-        Some(text) => Json::String(text),
-        None => json!({"symbolic": v.display()}),
+        Some(t) => shape::Text::Known(t),
+        None => shape::Text::Symbolic {
+            symbolic: v.display(),
+        },
     }
 }
 
-fn field_json<T>(f: &Field<T>, to: impl Fn(&T) -> Json) -> Json {
+/// `null` when unset, `{"inherited": true}` when inherited from the base image.
+fn field<'a, T, U>(f: &'a Field<T>, to: impl Fn(&'a T) -> U) -> Option<shape::Field<U>> {
     match f {
-        Field::Unset => Json::Null,
-        Field::Inherited => json!({"inherited": true}),
-        Field::Set(v) => to(v),
+        Field::Unset => None,
+        Field::Inherited => Some(shape::Field::Inherited { inherited: true }),
+        Field::Set(v) => Some(shape::Field::Set(to(v))),
     }
 }
 
-fn pairs_json(list: &[(String, Value)]) -> Json {
-    Json::Array(
-        list.iter()
-            .map(|(k, v)| json!({"name": k, "value": value_json(v)}))
-            .collect(),
-    )
+fn pairs(list: &[(String, Value)]) -> Vec<shape::Pair<'_>> {
+    list.iter()
+        .map(|(k, v)| shape::Pair {
+            name: k,
+            value: text(v),
+        })
+        .collect()
 }
 
-fn config_json(c: &ImageConfig) -> Json {
-    json!({
-        "inheritsBaseImage": c.inherits_image,
-        "User": field_json(&c.user, value_json),
-        "Env": pairs_json(&c.env),
-        "WorkingDir": field_json(&c.working_dir, value_json),
-        "Entrypoint": field_json(&c.entrypoint, |v| json!(v)),
-        "Cmd": field_json(&c.cmd, |v| json!(v)),
-        "ExposedPorts": c.exposed_ports,
-        "Volumes": c.volumes,
-        "Labels": pairs_json(&c.labels),
-        "StopSignal": field_json(&c.stop_signal, value_json),
-        "Healthcheck": field_json(&c.healthcheck, |h| json!({
-            "Test": h.test, "Interval": h.interval, "Timeout": h.timeout,
-            "StartPeriod": h.start_period, "StartInterval": h.start_interval, "Retries": h.retries,
-        })),
-        "Shell": field_json(&c.shell, |v| json!(v)),
-        "OnBuild": c.on_build,
-    })
+fn config(c: &ImageConfig) -> shape::Config<'_> {
+    shape::Config {
+        inherits_base_image: c.inherits_image,
+        user: field(&c.user, text),
+        env: pairs(&c.env),
+        working_dir: field(&c.working_dir, text),
+        entrypoint: field(&c.entrypoint, Vec::as_slice),
+        cmd: field(&c.cmd, Vec::as_slice),
+        exposed_ports: &c.exposed_ports,
+        volumes: &c.volumes,
+        labels: pairs(&c.labels),
+        stop_signal: field(&c.stop_signal, text),
+        healthcheck: field(&c.healthcheck, |h| shape::Healthcheck {
+            test: &h.test,
+            interval: h.interval.as_deref(),
+            timeout: h.timeout.as_deref(),
+            start_period: h.start_period.as_deref(),
+            start_interval: h.start_interval.as_deref(),
+            retries: h.retries.as_deref(),
+        }),
+        shell: field(&c.shell, Vec::as_slice),
+        on_build: &c.on_build,
+    }
 }
 
-fn source_json(build: &Build, s: &Source) -> Json {
+fn base<'a>(build: &'a Build, base: &'a Base) -> shape::Base<'a> {
+    match base {
+        Base::Scratch => shape::Base::Scratch,
+        Base::Stage(s) => shape::Base::Stage {
+            stage: *s,
+            name: build.stages.get(*s).and_then(|st| st.name.as_deref()),
+        },
+        Base::Image(image) => shape::Base::Image {
+            reference: image.normalized(),
+            familiar: image.familiar(),
+        },
+        Base::Symbolic(t) => shape::Base::Symbolic { text: t },
+        Base::Invalid { text, error } => shape::Base::Invalid { text, error },
+    }
+}
+
+fn source<'a>(build: &'a Build, s: &'a Source) -> shape::Source<'a> {
     match s {
         Source::Context {
             pattern,
             files,
             excluded,
-        } => {
-            json!({"kind": "context", "pattern": pattern, "files": files, "excluded": excluded})
-        }
-        Source::Stage { stage, path } => {
-            json!({"kind": "stage", "stage": stage, "name": build.stages.get(*stage).and_then(|s| s.name.clone()), "path": path})
-        }
-        Source::Image { image, path } => json!({"kind": "image", "image": image, "path": path}),
-        Source::Remote(url) => json!({"kind": "remote", "url": url}),
-        Source::Heredoc(name) => json!({"kind": "heredoc", "name": name}),
+        } => shape::Source::Context {
+            pattern,
+            files: files.as_deref(),
+            excluded: excluded.as_deref(),
+        },
+        Source::Stage { stage, path } => shape::Source::Stage {
+            stage: *stage,
+            name: build.stages.get(*stage).and_then(|s| s.name.as_deref()),
+            path,
+        },
+        Source::Image { image, path } => shape::Source::Image { image, path },
+        Source::Remote(url) => shape::Source::Remote { url },
+        Source::Heredoc(name) => shape::Source::Heredoc { name },
     }
 }
 
@@ -121,74 +324,110 @@ fn cause_text(build: &Build, cause: &Cause) -> String {
     }
 }
 
-fn range_json(index: &LineIndex<'_>, r: TextRange) -> Json {
-    json!({"start": index.position(r.start as usize), "end": index.position(r.end as usize)})
+fn range(index: &LineIndex<'_>, r: TextRange) -> shape::Range {
+    shape::Range {
+        start: index.position(r.start as usize),
+        end: index.position(r.end as usize),
+    }
 }
 
-/// The plan as one JSON document (version 1).
+/// The plan as one JSON document (version 1): pretty-printed, or compact on one line.
 #[must_use]
-pub fn render_plan_json(report: &PlanReport<'_>) -> String {
+pub fn render_plan_json(report: &PlanReport<'_>, pretty: bool) -> String {
     let b = report.build;
     let index = LineIndex::new(report.source);
-    let stages: Vec<Json> = b
+    let stages = b
         .stages
         .iter()
         .map(|s| {
             let rebuild = report.rebuild.and_then(|r| r.get(s.index));
-            let layers: Vec<Json> = s
-                .layers
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    json!({
-                        "index": i,
-                        "instruction": keyword(l.kind),
-                        "range": range_json(&index, l.range),
-                        "command": l.command,
-                        "flags": l.flags,
-                        "env": pairs_json(&l.env),
-                        "sources": l.sources.iter().map(|x| source_json(b, x)).collect::<Vec<_>>(),
-                        "destination": l.destination.as_ref().map(value_json),
-                        "rebuilds": rebuild.map(|r| r.rebuilds(i)),
+            shape::Stage {
+                index: s.index,
+                name: s.name.as_deref(),
+                base: base(b, &s.base),
+                platform: s.platform.as_ref().map(text),
+                needed: s.needed,
+                range: range(&index, s.range),
+                steps: s
+                    .steps
+                    .iter()
+                    .map(|st| shape::Step {
+                        instruction: keyword(st.kind),
+                        line: index.position(st.range.start as usize).line,
+                        layer: st.layer,
                     })
-                })
-                .collect();
-            json!({
-                "index": s.index,
-                "name": s.name,
-                "base": base_json(b, &s.base),
-                "platform": s.platform.as_ref().map(value_json),
-                "needed": s.needed,
-                "range": range_json(&index, s.range),
-                "steps": s.steps.iter().map(|st| json!({"instruction": keyword(st.kind), "line": index.position(st.range.start as usize).line, "layer": st.layer})).collect::<Vec<_>>(),
-                "layers": layers,
-                "rebuild": rebuild.map(|r| json!({"firstLayer": r.first_layer, "cause": r.cause.as_ref().map(|c| cause_text(b, c))})),
-                "config": config_json(&s.config),
+                    .collect(),
+                layers: s
+                    .layers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| shape::Layer {
+                        index: i,
+                        instruction: keyword(l.kind),
+                        range: range(&index, l.range),
+                        command: &l.command,
+                        flags: &l.flags,
+                        env: l
+                            .env
+                            .iter()
+                            .map(|(k, v)| format!("{k}={}", v.display()))
+                            .collect(),
+                        sources: l.sources.iter().map(|x| source(b, x)).collect(),
+                        destination: l.destination.as_ref().map(text),
+                        rebuilds: rebuild.map(|r| r.rebuilds(i)),
+                    })
+                    .collect(),
+                rebuild: rebuild.map(|r| shape::Rebuild {
+                    first_layer: r.first_layer,
+                    cause: r.cause.as_ref().map(|c| cause_text(b, c)),
+                }),
+                config: config(&s.config),
+            }
+        })
+        .collect();
+    let plan = shape::Plan {
+        version: 1,
+        path: report.path,
+        target: b.target,
+        global_args: b
+            .global_args
+            .iter()
+            .map(|a| shape::Arg {
+                name: &a.name,
+                value: a.value.as_ref().map(text),
             })
-        })
-        .collect();
-    let edges: Vec<Json> = b
-        .edges
-        .iter()
-        .map(|e| {
-            let target = match &e.target {
-                EdgeTarget::Stage(t) => json!({"stage": t}),
-                EdgeTarget::Image(i) => json!({"image": i}),
-            };
-            json!({"stage": e.stage, "target": target, "kind": e.kind.as_str(), "line": index.position(e.range.start as usize).line})
-        })
-        .collect();
-    let doc = json!({
-        "version": 1,
-        "path": report.path,
-        "target": b.target,
-        "globalArgs": b.global_args.iter().map(|a| json!({"name": a.name, "value": a.value.as_ref().map(value_json)})).collect::<Vec<_>>(),
-        "stages": stages,
-        "edges": edges,
-        "finalConfig": b.target_stage().map(|s| config_json(&s.config)),
-        "problems": b.problems.iter().map(|p| json!({"kind": p.kind.as_str(), "message": p.message, "range": range_json(&index, p.range)})).collect::<Vec<_>>(),
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");
+            .collect(),
+        stages,
+        edges: b
+            .edges
+            .iter()
+            .map(|e| shape::Edge {
+                stage: e.stage,
+                target: match &e.target {
+                    EdgeTarget::Stage(t) => shape::EdgeTarget::Stage { stage: *t },
+                    EdgeTarget::Image(i) => shape::EdgeTarget::Image { image: i },
+                },
+                kind: e.kind.as_str(),
+                line: index.position(e.range.start as usize).line,
+            })
+            .collect(),
+        final_config: b.target_stage().map(|s| config(&s.config)),
+        problems: b
+            .problems
+            .iter()
+            .map(|p| shape::Problem {
+                kind: p.kind.as_str(),
+                message: &p.message,
+                range: range(&index, p.range),
+            })
+            .collect(),
+    };
+    let result = if pretty {
+        serde_json::to_string_pretty(&plan)
+    } else {
+        serde_json::to_string(&plan)
+    };
+    let mut out = result.expect("plain data serializes");
     out.push('\n');
     out
 }

@@ -193,7 +193,7 @@ fn commands(stage: &Stage) -> Vec<String> {
         .filter(|l| l.kind == SyntaxKind::RUN_INSTR)
     {
         let mut context = layer.flags.join(" ");
-        for (name, value) in &layer.env {
+        for (name, value) in layer.env.iter() {
             let _ = write!(context, " {name}={}", value.display());
         }
         for part in split_and_list(&layer.command) {

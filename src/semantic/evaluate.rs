@@ -3,6 +3,7 @@
 //! inputs of their cache keys. Unknown values stay symbolic; nothing is guessed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::ast::{Dockerfile, Instruction, KeyValue, Word};
 use crate::semantic::expand::{Env, Value, VarValue, expand_word};
@@ -155,6 +156,8 @@ struct StageState {
     scope: Scope,
     /// CMD was set in this stage (so ENTRYPOINT does not reset it).
     cmd_set: bool,
+    /// The environment RUN sees, until an ARG or ENV changes it.
+    run_env: Option<Arc<Vec<(String, Value)>>>,
 }
 
 struct Evaluator<'o> {
@@ -181,14 +184,19 @@ impl Evaluator<'_> {
         });
     }
 
+    /// Keeps the value of an expansion, or records its error and keeps the word as written.
+    fn settle(&mut self, word: Word<'_>, result: Result<Value, String>) -> Value {
+        result.unwrap_or_else(|message| {
+            self.problem(ProblemKind::Expansion, word.range(), message);
+            Value::symbolic(word.text())
+        })
+    }
+
     fn expand(&mut self, word: Word<'_>, env: &dyn Env) -> Value {
-        match expand_word(word, self.escape, env) {
-            Ok(expansion) => expansion.value,
-            Err(e) => {
-                self.problem(ProblemKind::Expansion, word.range(), e.to_string());
-                Value::symbolic(word.text())
-            }
-        }
+        let result = expand_word(word, self.escape, env)
+            .map(|e| e.value)
+            .map_err(|e| e.to_string());
+        self.settle(word, result)
     }
 
     /// Expands a word in the current stage's scope.
@@ -196,15 +204,14 @@ impl Evaluator<'_> {
         let Some(state) = self.current.as_ref() else {
             return Value::symbolic(word.text());
         };
-        let scope = state.scope.clone();
-        let config = self.stages[state.index].config.clone();
-        self.expand(
-            word,
-            &StageEnv {
-                scope: &scope,
-                config: &config,
-            },
-        )
+        let env = StageEnv {
+            scope: &state.scope,
+            config: &self.stages[state.index].config,
+        };
+        let result = expand_word(word, self.escape, &env)
+            .map(|e| e.value)
+            .map_err(|e| e.to_string());
+        self.settle(word, result)
     }
 
     fn expand_global(&mut self, word: Word<'_>) -> Value {
@@ -325,6 +332,7 @@ impl Evaluator<'_> {
             index,
             scope,
             cmd_set: false,
+            run_env: None,
         });
     }
 
@@ -370,8 +378,13 @@ impl Evaluator<'_> {
                 (Base::Image(image), ImageConfig::from_image(), scope)
             }
             Err(e) => {
+                let kind = if unset.is_empty() {
+                    ProblemKind::InvalidReference
+                } else {
+                    ProblemKind::UnresolvedReference
+                };
                 self.problem(
-                    ProblemKind::InvalidReference,
+                    kind,
                     range,
                     if unset.is_empty() {
                         format!("invalid base image reference {text:?}: {e}")
@@ -403,6 +416,9 @@ impl Evaluator<'_> {
         let range = instruction.range();
         let stage = &mut self.stages[index];
         stage.range = stage.range.cover(range);
+        if matches!(kind, SyntaxKind::ARG_INSTR | SyntaxKind::ENV_INSTR) {
+            self.current.as_mut().expect("inside a stage").run_env = None;
+        }
         let layer = match kind {
             SyntaxKind::ARG_INSTR => {
                 self.stage_arg(instruction);
@@ -586,7 +602,7 @@ impl Evaluator<'_> {
             range: instruction.range(),
             command: format!("WORKDIR {}", path.display()),
             flags: Vec::new(),
-            env: Vec::new(),
+            env: Arc::default(),
             sources: Vec::new(),
             destination: Some(path),
         })
@@ -637,7 +653,11 @@ impl Evaluator<'_> {
     }
 
     /// The environment a RUN sees: declared ARGs with values, then the Env (which wins).
-    fn run_env(&self, index: usize) -> Vec<(String, Value)> {
+    /// Computed once per change of ARG or ENV.
+    fn run_env(&mut self, index: usize) -> Arc<Vec<(String, Value)>> {
+        if let Some(env) = self.current.as_ref().and_then(|s| s.run_env.clone()) {
+            return env;
+        }
         let mut env: Vec<(String, Value)> = Vec::new();
         if let Some(state) = &self.current {
             for (name, value) in &state.scope.args {
@@ -652,6 +672,10 @@ impl Evaluator<'_> {
         }
         for (name, value) in &self.stages[index].config.env {
             set_entry(&mut env, name.clone(), value.clone());
+        }
+        let env = Arc::new(env);
+        if let Some(state) = self.current.as_mut() {
+            state.run_env = Some(env.clone());
         }
         env
     }
@@ -800,7 +824,7 @@ impl Evaluator<'_> {
             range: instruction.range(),
             command,
             flags,
-            env: Vec::new(),
+            env: Arc::default(),
             sources,
             destination: destination.map(|(_, t, _)| Value::from_text(t)),
         }

@@ -1,6 +1,8 @@
 //! The evaluated build: stages, the stage graph, image configs, layers and the problems the
 //! evaluation found. Plain data, produced by [`crate::semantic::evaluate`].
 
+use std::sync::Arc;
+
 use crate::semantic::context::BuildContext;
 use crate::semantic::expand::Value;
 use crate::semantic::image_ref::ImageRef;
@@ -107,8 +109,9 @@ pub struct Layer {
     pub command: String,
     /// The flags, as `--name=value` (expanded where BuildKit expands them).
     pub flags: Vec<String>,
-    /// For RUN: the environment the command sees (ENV and ARG values), in order.
-    pub env: Vec<(String, Value)>,
+    /// For RUN: the environment the command sees (ENV and ARG values), in order. Shared
+    /// between the RUNs that see the same environment.
+    pub env: Arc<Vec<(String, Value)>>,
     /// For COPY/ADD: where the files come from.
     pub sources: Vec<Source>,
     /// For COPY/ADD: the destination, expanded.
@@ -293,44 +296,57 @@ pub struct Problem {
     pub range: TextRange,
 }
 
-/// The kinds of problem the evaluation reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// `--target` names no stage.
-    UnknownTarget,
-    /// A stage refers to a stage defined after it.
-    ForwardReference,
-    /// A stage refers to itself.
-    CircularDependency,
-    /// Two stages have the same name.
-    DuplicateStageName,
-    /// A base image reference is invalid after expansion.
-    InvalidReference,
-    /// A variable substitution failed (`${a:?message}`).
-    Expansion,
-    /// An instruction outside any stage (before the first FROM).
-    NoStage,
-    /// A COPY/ADD source matches no file of the context.
-    SourceNotFound,
-    /// A COPY/ADD source matches only files that `.dockerignore` excludes.
-    SourceExcluded,
+macro_rules! problem_kinds {
+    ($($variant:ident = $code:literal, $name:literal, $checked:literal, $summary:literal;)*) => {
+        /// The kinds of problem the evaluation reports, each with a stable code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ProblemKind {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl ProblemKind {
+            /// Every kind, in code order.
+            pub const ALL: &'static [ProblemKind] = &[$(ProblemKind::$variant,)*];
+
+            /// The stable code, such as `DFL0101`.
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self { $(ProblemKind::$variant => $code,)* }
+            }
+
+            /// The kebab-case name.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(ProblemKind::$variant => $name,)* }
+            }
+
+            /// Whether `dflint check` reports it. The others depend on inputs that a check
+            /// does not have (a target, build args, a build context) and show in `dflint plan`.
+            #[must_use]
+            pub fn is_checked(self) -> bool {
+                match self { $(ProblemKind::$variant => $checked,)* }
+            }
+
+            /// One line saying what the problem means.
+            #[must_use]
+            pub fn summary(self) -> &'static str {
+                match self { $(ProblemKind::$variant => $summary,)* }
+            }
+        }
+    };
 }
 
-impl ProblemKind {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemKind::UnknownTarget => "unknown-target",
-            ProblemKind::ForwardReference => "forward-reference",
-            ProblemKind::CircularDependency => "circular-dependency",
-            ProblemKind::DuplicateStageName => "duplicate-stage-name",
-            ProblemKind::InvalidReference => "invalid-reference",
-            ProblemKind::Expansion => "expansion",
-            ProblemKind::NoStage => "no-stage",
-            ProblemKind::SourceNotFound => "source-not-found",
-            ProblemKind::SourceExcluded => "source-excluded",
-        }
-    }
+problem_kinds! {
+    ForwardReference = "DFL0101", "forward-reference", true, "A stage copies or mounts from a stage defined after it.";
+    CircularDependency = "DFL0102", "circular-dependency", true, "Stages depend on each other in a cycle, or a stage on itself.";
+    DuplicateStageName = "DFL0103", "duplicate-stage-name", true, "Two stages have the same name.";
+    InvalidReference = "DFL0104", "invalid-reference", true, "A base image reference is not a valid image reference.";
+    Expansion = "DFL0105", "failed-substitution", true, "A required variable (`${name:?message}`) is unset or empty.";
+    UnresolvedReference = "DFL0106", "unresolved-reference", false, "A base image reference is invalid because an ARG it uses has no value.";
+    UnknownTarget = "DFL0107", "unknown-target", false, "The target stage does not exist.";
+    SourceNotFound = "DFL0108", "source-not-found", false, "A COPY or ADD source matches no file of the build context.";
+    SourceExcluded = "DFL0109", "source-excluded", false, "A COPY or ADD source matches only files that .dockerignore excludes.";
+    NoStage = "DFL0110", "no-stage", false, "An instruction comes before the first FROM (reported as a syntax error too).";
 }
 
 impl Build {

@@ -686,7 +686,12 @@ impl<'a> LineParser<'a> {
         for element in array.elements.iter().filter(|e| e.is_string) {
             let (s, e) = (start + element.start, start + element.end);
             if json::decode_string(&self.text[s..e]).is_some_and(|v| v.trim().is_empty()) {
-                self.error(SyntaxErrorCode::EmptyVolume, s, e, "VOLUME specified can not be an empty string".into());
+                self.error(
+                    SyntaxErrorCode::EmptyVolume,
+                    s,
+                    e,
+                    "VOLUME specified can not be an empty string".into(),
+                );
             }
         }
     }
