@@ -410,3 +410,25 @@ fn merged_runs_compare_equal_and_a_changed_user_does_not() {
     let areas: Vec<Area> = diffs.iter().map(|d| d.area).collect();
     assert_eq!(areas, [Area::Stages, Area::Graph], "{diffs:?}");
 }
+
+#[test]
+fn proxy_build_args_reach_run_without_an_arg_declaration() {
+    let options = BuildOptions {
+        build_args: vec![
+            ("HTTPS_PROXY".into(), "http://proxy:3128".into()),
+            ("OTHER".into(), "x".into()),
+        ],
+        ..BuildOptions::default()
+    };
+    let b = build_with("FROM alpine\nRUN apk add curl\n", &options);
+    let env: Vec<String> = b.stages[0].layers[0]
+        .env
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.display()))
+        .collect();
+    assert_eq!(
+        env,
+        ["HTTPS_PROXY=http://proxy:3128"],
+        "an undeclared ordinary build arg stays out"
+    );
+}

@@ -483,24 +483,36 @@ pub fn render_plan_text(report: &PlanReport<'_>) -> String {
         if s.layers.is_empty() {
             let _ = writeln!(out, "  (no layers)");
         }
+        // The command column is as wide as the longest shown command.
+        let shown = |command: &str| -> String {
+            let first = command.lines().next().unwrap_or("");
+            if first.chars().count() > 70 {
+                first.chars().take(67).collect::<String>() + "..."
+            } else {
+                first.to_string()
+            }
+        };
+        let width = s
+            .layers
+            .iter()
+            .map(|l| shown(&l.command).chars().count())
+            .max()
+            .unwrap_or(0);
         for (i, l) in s.layers.iter().enumerate() {
             let line = index.position(l.range.start as usize).line;
             let mark = match rebuild {
-                Some(r) if r.rebuilds(i) => "rebuild",
-                Some(_) => "cached",
+                Some(r) if r.rebuilds(i) => "  rebuild",
+                Some(_) => "  cached",
                 None => "",
             };
-            let mut command: String = l.command.lines().next().unwrap_or("").to_string();
-            if command.chars().count() > 70 {
-                command = command.chars().take(67).collect::<String>() + "...";
-            }
-            let _ = writeln!(
-                out,
-                "  {:>2}  line {:<4} {:<8} {command:<70} {mark}",
+            let command = shown(&l.command);
+            let row = format!(
+                "  {:>2}  line {:<4} {:<8} {command:<width$}{mark}",
                 i + 1,
                 line,
                 keyword(l.kind)
             );
+            let _ = writeln!(out, "{}", row.trim_end());
         }
         if let Some(cause) = rebuild.and_then(|r| r.cause.as_ref()) {
             let _ = writeln!(out, "  rebuilds because: {}", cause_text(b, cause));

@@ -659,6 +659,12 @@ impl Evaluator<'_> {
             return env;
         }
         let mut env: Vec<(String, Value)> = Vec::new();
+        // Predefined args (the proxy variables, ...) reach RUN without an ARG when given.
+        for name in PREDEFINED_ARGS {
+            if let Some(value) = self.build_args.get(name) {
+                env.push(((*name).to_string(), Value::from_text(*value)));
+            }
+        }
         if let Some(state) = &self.current {
             for (name, value) in &state.scope.args {
                 if let Some(v) = value {
