@@ -557,16 +557,13 @@ pub fn render_plan_text(report: &PlanReport<'_>) -> String {
         );
         let _ = writeln!(out, "  Entrypoint:  {}", field_text(&c.entrypoint, list));
         let _ = writeln!(out, "  Cmd:         {}", field_text(&c.cmd, list));
-        let _ = writeln!(
-            out,
-            "  Env:         {}{}",
-            pairs(&c.env),
-            if c.inherits_image {
-                " (+ base image Env)"
-            } else {
-                ""
-            }
-        );
+        let mut env = pairs(&c.env);
+        if c.inherits_image {
+            env = format!("{env} (+ the base image's Env)")
+                .trim_start()
+                .to_string();
+        }
+        let _ = writeln!(out, "{}", format!("  Env:         {env}").trim_end());
         let _ = writeln!(out, "  Ports:       {}", c.exposed_ports.join(" "));
         let _ = writeln!(out, "  Volumes:     {}", c.volumes.join(" "));
         let _ = writeln!(out, "  Labels:      {}", pairs(&c.labels));

@@ -23,11 +23,13 @@ pub enum Cause {
 /// The outcome for one stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageRebuild {
+    /// The index of the stage in [`Build::stages`].
     pub stage: usize,
     /// The first layer that rebuilds (every later layer rebuilds too); `None` when the
     /// stage is fully cached. `Some(0)` for a stage without layers means it rebuilds as a
     /// whole because its base does.
     pub first_layer: Option<usize>,
+    /// Why the first rebuilt layer rebuilds; `None` when the stage is fully cached.
     pub cause: Option<Cause>,
 }
 

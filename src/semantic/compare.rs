@@ -10,14 +10,21 @@ use crate::syntax::SyntaxKind;
 /// The part of a build a difference is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Area {
+    /// The stages themselves: how many there are, their names and bases, and which one is
+    /// the target.
     Stages,
+    /// The dependencies between stages and on external images.
     Graph,
+    /// The image config of the target stage (User, Env, Cmd, ...).
     Config,
+    /// The commands RUN executes, with the flags and environment they run with.
     Commands,
+    /// The files COPY and ADD bring in, and the directories WORKDIR creates.
     Files,
 }
 
 impl Area {
+    /// Returns the lowercase name of the area, as shown with each difference.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,10 +40,13 @@ impl Area {
 /// One difference between two builds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
+    /// The part of the build the difference is in.
     pub area: Area,
     /// What differs, for example `stage 1 (build) config.User`.
     pub subject: String,
+    /// The value in the first build, rendered as text.
     pub before: String,
+    /// The value in the second build, rendered as text.
     pub after: String,
 }
 

@@ -1,5 +1,5 @@
 //! The evaluated build: stages, the stage graph, image configs, layers and the problems the
-//! evaluation found. Plain data, produced by [`crate::semantic::evaluate`].
+//! evaluation found. Plain data, produced by [`crate::semantic::evaluate()`].
 
 use std::sync::Arc;
 
@@ -37,15 +37,19 @@ pub struct Build {
 /// A declared build argument and the value it has at its declaration.
 #[derive(Clone, Debug)]
 pub struct Arg {
+    /// The name of the build argument, as the ARG instruction declares it.
     pub name: String,
     /// `None` when the ARG has no default and no `--build-arg` sets it.
     pub value: Option<Value>,
+    /// The range of the `NAME` or `NAME=default` pair in the ARG instruction that declares it.
     pub range: TextRange,
 }
 
 /// One build stage: a FROM and the instructions up to the next FROM.
 #[derive(Clone, Debug)]
 pub struct Stage {
+    /// The position of the stage in the Dockerfile, counting from 0; `COPY --from=<index>`
+    /// and the stage graph refer to the stage by it.
     pub index: usize,
     /// The name after `AS`, lowercased as BuildKit does.
     pub name: Option<String>,
@@ -53,6 +57,7 @@ pub struct Stage {
     pub from_range: TextRange,
     /// The range from FROM to the end of the stage's last instruction.
     pub range: TextRange,
+    /// What the stage's FROM starts from: scratch, an earlier stage or an external image.
     pub base: Base,
     /// `FROM --platform=...`, expanded.
     pub platform: Option<Value>,
@@ -86,13 +91,20 @@ pub enum Base {
     /// The reference depends on values that cannot be known (shown as written).
     Symbolic(String),
     /// The reference is not a valid image reference.
-    Invalid { text: String, error: String },
+    Invalid {
+        /// The reference as it reads after ARG expansion (empty when FROM names no image).
+        text: String,
+        /// Why the reference is not a valid image reference.
+        error: String,
+    },
 }
 
 /// One instruction of a stage.
 #[derive(Clone, Debug)]
 pub struct Step {
+    /// Which instruction it is (RUN, ENV, WORKDIR, ...), as its syntax node kind.
     pub kind: SyntaxKind,
+    /// The range of the instruction in the Dockerfile.
     pub range: TextRange,
     /// The index in [`Stage::layers`] of the layer it creates, if it creates one.
     pub layer: Option<usize>,
@@ -101,6 +113,8 @@ pub struct Step {
 /// A filesystem layer and the inputs of its cache key.
 #[derive(Clone, Debug)]
 pub struct Layer {
+    /// The instruction that makes the layer: RUN, COPY, ADD or WORKDIR, as its syntax node
+    /// kind.
     pub kind: SyntaxKind,
     /// The range of the instruction that makes the layer.
     pub range: TextRange,
@@ -124,14 +138,30 @@ pub enum Source {
     /// A path or pattern in the build context, and the context files it reads when the
     /// context is known (`None` otherwise).
     Context {
+        /// The source path or pattern as written in the instruction, relative to the
+        /// context root.
         pattern: String,
+        /// The context files the pattern matches and the builder receives; `None` when the
+        /// context is not known.
         files: Option<Vec<String>>,
+        /// The files the pattern matches that `.dockerignore` keeps out of the context, so
+        /// the builder never sees them; `None` when the context is not known.
         excluded: Option<Vec<String>>,
     },
     /// A path in an earlier stage (`COPY --from=stage`).
-    Stage { stage: usize, path: String },
+    Stage {
+        /// The index of the stage whose filesystem the files are copied from.
+        stage: usize,
+        /// The source path inside that stage's filesystem, as written.
+        path: String,
+    },
     /// A path in an external image (`COPY --from=image`).
-    Image { image: String, path: String },
+    Image {
+        /// The image reference given to `--from`, as written.
+        image: String,
+        /// The source path inside that image's filesystem, as written.
+        path: String,
+    },
     /// A remote URL or git repository (ADD).
     Remote(String),
     /// A heredoc body.
@@ -143,15 +173,22 @@ pub enum Source {
 pub struct Edge {
     /// The stage that depends.
     pub stage: usize,
+    /// The stage or external image it depends on.
     pub target: EdgeTarget,
+    /// The instruction that creates the dependency: FROM, `COPY --from` or
+    /// `RUN --mount=from`.
     pub kind: EdgeKind,
+    /// The range of the instruction that creates the dependency.
     pub range: TextRange,
 }
 
 /// What a stage depends on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EdgeTarget {
+    /// A stage of this Dockerfile, by index; it must be built first.
     Stage(usize),
+    /// An external image that is pulled: the short form of a FROM reference, or the
+    /// `--from` value as written.
     Image(String),
 }
 
@@ -167,6 +204,8 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// Returns the kebab-case name of the kind (`from`, `copy-from` or `mount-from`), as
+    /// printed in the stage graph.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -184,10 +223,13 @@ pub enum Field<T> {
     Unset,
     /// Not set by this build: whatever the base image has.
     Inherited,
+    /// Set to this value by an instruction of this stage or of a stage it is built on.
     Set(T),
 }
 
 impl<T> Field<T> {
+    /// Returns the value when the build sets the field, and `None` when it is unset or
+    /// left to the base image.
     #[must_use]
     pub fn as_set(&self) -> Option<&T> {
         match self {
@@ -203,17 +245,32 @@ pub struct ImageConfig {
     /// Whether list fields (Env, Labels, ExposedPorts, Volumes) also hold entries of an
     /// external base image that are not known here.
     pub inherits_image: bool,
+    /// The user (and optionally group) that later RUNs and the container run as, from USER.
     pub user: Field<Value>,
     /// Env in order, as `NAME=value`; a later entry replaces an earlier one of the same name.
     pub env: Vec<(String, Value)>,
+    /// The directory later instructions and the container start in, from WORKDIR, with a
+    /// relative path resolved against the previous one.
     pub working_dir: Field<Value>,
+    /// The program the container runs, from ENTRYPOINT: exec form as written, shell form
+    /// wrapped in the stage's shell.
     pub entrypoint: Field<Vec<String>>,
+    /// The default command, or the default arguments of the entrypoint, from CMD: exec form
+    /// as written, shell form wrapped in the stage's shell.
     pub cmd: Field<Vec<String>>,
+    /// The ports EXPOSE declares, as `port/protocol` (such as `80/tcp`), sorted and without
+    /// duplicates.
     pub exposed_ports: Vec<String>,
+    /// The container paths VOLUME declares as mount points, in order and without duplicates.
     pub volumes: Vec<String>,
+    /// The labels LABEL sets, in order; a later entry replaces an earlier one of the same
+    /// name.
     pub labels: Vec<(String, Value)>,
+    /// The signal sent to stop the container, from STOPSIGNAL.
     pub stop_signal: Field<Value>,
+    /// How the container's health is checked, from HEALTHCHECK.
     pub healthcheck: Field<Healthcheck>,
+    /// The shell that runs shell-form RUN, CMD and ENTRYPOINT commands, from SHELL.
     pub shell: Field<Vec<String>>,
     /// ONBUILD triggers, as written.
     pub on_build: Vec<String>,
@@ -281,18 +338,27 @@ impl ImageConfig {
 pub struct Healthcheck {
     /// `["NONE"]`, `["CMD", ...]` or `["CMD-SHELL", "..."]`.
     pub test: Vec<String>,
+    /// `--interval`: the time between two checks, as written.
     pub interval: Option<String>,
+    /// `--timeout`: how long one check may run before it counts as failed, as written.
     pub timeout: Option<String>,
+    /// `--start-period`: how long the container gets to start before failed checks count,
+    /// as written.
     pub start_period: Option<String>,
+    /// `--start-interval`: the time between two checks during the start period, as written.
     pub start_interval: Option<String>,
+    /// `--retries`: how many failed checks in a row make the container unhealthy, as written.
     pub retries: Option<String>,
 }
 
 /// A problem found while evaluating.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// What kind of problem it is, which gives its stable code.
     pub kind: ProblemKind,
+    /// A sentence about this occurrence, naming the stage, reference or pattern involved.
     pub message: String,
+    /// The range in the Dockerfile the problem points at.
     pub range: TextRange,
 }
 
