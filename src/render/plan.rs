@@ -607,6 +607,30 @@ fn node_label(s: &Stage) -> String {
     }
 }
 
+/// Walks the edges of the stage graph in order, calling `image` the first time an external
+/// image appears (with its node number) and `edge` for every edge (with the source node id).
+fn walk_graph(
+    b: &Build,
+    mut image: impl FnMut(usize, &str),
+    mut edge: impl FnMut(&str, usize, &str),
+) {
+    let mut images: Vec<&str> = Vec::new();
+    for e in &b.edges {
+        let from = match &e.target {
+            EdgeTarget::Stage(t) => format!("s{t}"),
+            EdgeTarget::Image(name) => {
+                let n = images.iter().position(|x| x == name).unwrap_or_else(|| {
+                    images.push(name);
+                    image(images.len() - 1, name);
+                    images.len() - 1
+                });
+                format!("i{n}")
+            }
+        };
+        edge(&from, e.stage, e.kind.as_str());
+    }
+}
+
 /// The stage graph in Graphviz dot: an edge points from a dependency to the stage using it.
 #[must_use]
 pub fn render_plan_dot(report: &PlanReport<'_>) -> String {
@@ -622,25 +646,17 @@ pub fn render_plan_dot(report: &PlanReport<'_>) -> String {
         };
         let _ = writeln!(out, "  s{} [label={:?}{style}];", s.index, node_label(s));
     }
-    let mut images: Vec<&str> = Vec::new();
-    for e in &b.edges {
-        let from = match &e.target {
-            EdgeTarget::Stage(t) => format!("s{t}"),
-            EdgeTarget::Image(i) => {
-                if !images.contains(&i.as_str()) {
-                    images.push(i);
-                    let _ = writeln!(out, "  i{} [label={:?}, shape=box];", images.len() - 1, i);
-                }
-                format!("i{}", images.iter().position(|x| *x == i).unwrap_or(0))
-            }
-        };
-        let _ = writeln!(
-            out,
-            "  {from} -> s{} [label={:?}];",
-            e.stage,
-            e.kind.as_str()
-        );
-    }
+    let out = std::cell::RefCell::new(out);
+    walk_graph(
+        b,
+        |n, name| {
+            let _ = writeln!(out.borrow_mut(), "  i{n} [label={name:?}, shape=box];");
+        },
+        |from, to, kind| {
+            let _ = writeln!(out.borrow_mut(), "  {from} -> s{to} [label={kind:?}];");
+        },
+    );
+    let mut out = out.into_inner();
     out.push_str("}\n");
     out
 }
@@ -658,24 +674,15 @@ pub fn render_plan_mermaid(report: &PlanReport<'_>) -> String {
             node_label(s).replace('"', "'")
         );
     }
-    let mut images: Vec<&str> = Vec::new();
-    for e in &b.edges {
-        let from = match &e.target {
-            EdgeTarget::Stage(t) => format!("s{t}"),
-            EdgeTarget::Image(i) => {
-                if !images.contains(&i.as_str()) {
-                    images.push(i);
-                    let _ = writeln!(
-                        out,
-                        "  i{}[(\"{}\")]",
-                        images.len() - 1,
-                        i.replace('"', "'")
-                    );
-                }
-                format!("i{}", images.iter().position(|x| *x == i).unwrap_or(0))
-            }
-        };
-        let _ = writeln!(out, "  {from} -->|{}| s{}", e.kind.as_str(), e.stage);
-    }
-    out
+    let out = std::cell::RefCell::new(out);
+    walk_graph(
+        b,
+        |n, name| {
+            let _ = writeln!(out.borrow_mut(), "  i{n}[(\"{}\")]", name.replace('"', "'"));
+        },
+        |from, to, kind| {
+            let _ = writeln!(out.borrow_mut(), "  {from} -->|{kind}| s{to}");
+        },
+    );
+    out.into_inner()
 }

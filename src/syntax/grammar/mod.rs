@@ -165,10 +165,32 @@ impl<'a> LineParser<'a> {
     /// Where the quote-aware word at `i` ends (`parseWords`): white space ends a word
     /// outside quotes, and the escape character protects the next character.
     fn shell_word_end(&self, i: usize, end: usize) -> usize {
+        self.word_end(i, end, false)
+    }
+
+    /// Where the word at `i` ends as BuildKit's lexer splits a line when it looks for heredocs
+    /// (`heredocsFromLine`): the split of [`Self::shell_word_end`], except that the blanks
+    /// right after an unquoted `<<` stay in the word (`processPossibleHeredoc`), so `<<  EOF`
+    /// is one word, and a marker.
+    fn heredoc_lexer_word_end(&self, i: usize, end: usize) -> usize {
+        self.word_end(i, end, true)
+    }
+
+    fn word_end(&self, i: usize, end: usize, heredoc_blanks: bool) -> usize {
         let mut quote: Option<char> = None;
-        let mut chars = self.text[i..end].char_indices();
+        let mut chars = self.text[i..end].char_indices().peekable();
         while let Some((k, c)) = chars.next() {
             match quote {
+                None if heredoc_blanks
+                    && c == '<'
+                    && chars.peek().is_some_and(|&(_, n)| n == '<') =>
+                {
+                    chars.next();
+                    while chars
+                        .next_if(|&(_, n)| matches!(n, ' ' | '\t' | '\r' | '\n'))
+                        .is_some()
+                    {}
+                }
                 None if is_space(c) => return i + k,
                 None if c == '\'' || c == '"' => quote = Some(c),
                 Some(q) if c == q => quote = None,
@@ -562,35 +584,6 @@ impl<'a> LineParser<'a> {
         self.token(SHELL_TEXT, end);
         self.finish();
         false
-    }
-
-    /// Where the word at `i` ends as BuildKit's lexer splits a line when it looks for heredocs
-    /// (`heredocsFromLine`). It is the quote-aware split of [`Self::shell_word_end`], except
-    /// that the blanks right after an unquoted `<<` stay in the word (`processPossibleHeredoc`),
-    /// so `<<  EOF` is one word, and a marker.
-    fn heredoc_lexer_word_end(&self, i: usize, end: usize) -> usize {
-        let mut quote: Option<char> = None;
-        let mut chars = self.text[i..end].char_indices().peekable();
-        while let Some((k, c)) = chars.next() {
-            match quote {
-                None if c == '<' && chars.peek().is_some_and(|&(_, n)| n == '<') => {
-                    chars.next();
-                    while chars
-                        .next_if(|&(_, n)| matches!(n, ' ' | '\t' | '\r' | '\n'))
-                        .is_some()
-                    {}
-                }
-                None if is_space(c) => return i + k,
-                None if c == '\'' || c == '"' => quote = Some(c),
-                Some(q) if c == q => quote = None,
-                Some('\'') => {}
-                _ if c == self.escape => {
-                    chars.next();
-                }
-                _ => {}
-            }
-        }
-        end
     }
 
     /// The heredoc markers among the words of `start..end`, as `(start, end)` ranges.
