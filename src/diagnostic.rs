@@ -49,6 +49,8 @@ pub enum Category {
     Build,
     /// A lint rule.
     Rule,
+    /// A parser directive or suppression pragma is misused (unknown code, unused ignore).
+    Pragma,
 }
 
 /// One finding, located by byte offsets into the checked text.
@@ -68,6 +70,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The smallest range that shows the problem.
     pub range: TextRange,
+    /// A repair, when one is known.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl From<&crate::semantic::Problem> for Diagnostic {
@@ -81,6 +85,7 @@ impl From<&crate::semantic::Problem> for Diagnostic {
             message: p.message.clone(),
             help: None,
             range: p.range,
+            fix: None,
         }
     }
 }
@@ -96,6 +101,7 @@ impl From<&SyntaxError> for Diagnostic {
             message: e.message.clone(),
             help: e.help.clone(),
             range: e.range,
+            fix: None,
         }
     }
 }

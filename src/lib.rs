@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod cli;
 pub mod diagnostic;
+pub mod fix;
 pub mod render;
 pub mod semantic;
 pub mod syntax;

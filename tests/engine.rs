@@ -107,8 +107,8 @@ fn env_expands_with_the_values_from_before_the_instruction() {
         .collect();
     assert_eq!(
         names,
-        ["A", "B", "C"],
-        "a redefined variable keeps its place"
+        ["PATH", "A", "B", "C"],
+        "the default PATH comes first; a redefined variable keeps its place"
     );
 }
 

@@ -185,6 +185,7 @@ mod tests {
             message: "unknown instruction: RUNN".into(),
             help: Some("did you mean `RUN`?".into()),
             range,
+            fix: None,
         }
     }
 

@@ -27,6 +27,9 @@ pub const AUTOMATIC_PLATFORM_ARGS: &[&str] = &[
     "BUILDVARIANT",
 ];
 
+/// The PATH BuildKit puts in the Env of a stage that has none (`system.DefaultPathEnv`).
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// Build args BuildKit accepts without an ARG declaration.
 pub const PREDEFINED_ARGS: &[&str] = &[
     "HTTP_PROXY",
@@ -78,10 +81,15 @@ pub fn evaluate(parse: &Parse, options: &BuildOptions) -> Build {
         .filter_map(|i| i.from_stage_name())
         .map(|w| w.text().to_ascii_lowercase())
         .collect();
+    // Each stage's own ONBUILD triggers, which a stage built on it runs first.
+    let mut triggers: HashMap<usize, Vec<Instruction<'_>>> = HashMap::new();
     for instruction in file.instructions() {
         match instruction.kind() {
             SyntaxKind::ERROR => {}
-            SyntaxKind::FROM_INSTR => ev.start_stage(instruction),
+            SyntaxKind::FROM_INSTR => {
+                ev.start_stage(instruction);
+                ev.run_triggers(&triggers);
+            }
             SyntaxKind::ARG_INSTR if ev.current.is_none() => ev.global_arg(instruction),
             _ if ev.current.is_none() => ev.problem(
                 ProblemKind::NoStage,
@@ -91,7 +99,12 @@ pub fn evaluate(parse: &Parse, options: &BuildOptions) -> Build {
                     instruction.keyword().to_ascii_uppercase()
                 ),
             ),
-            _ => ev.stage_instruction(instruction),
+            _ => {
+                if let (Some(trigger), Some(state)) = (instruction.onbuild_trigger(), &ev.current) {
+                    triggers.entry(state.index).or_default().push(trigger);
+                }
+                ev.stage_instruction(instruction);
+            }
         }
     }
     ev.finish()
@@ -274,7 +287,7 @@ impl Evaluator<'_> {
             .flag("platform")
             .and_then(|f| f.value())
             .map(|w| self.expand_global(w));
-        let (base, config, scope) = match instruction.from_image() {
+        let (base, mut config, scope) = match instruction.from_image() {
             None => (
                 Base::Invalid {
                     text: String::new(),
@@ -301,6 +314,16 @@ impl Evaluator<'_> {
                 self.resolve_base(&value, word.range(), &unset)
             }
         };
+        let windows = platform
+            .as_ref()
+            .and_then(Value::known)
+            .is_some_and(|p| p.to_ascii_lowercase().starts_with("windows"));
+        if base == Base::Scratch && !windows {
+            // BuildKit sets the default PATH in every stage that has none (except Windows).
+            config
+                .env
+                .push(("PATH".to_string(), Value::from_text(DEFAULT_PATH)));
+        }
         if let Base::Stage(s) = base {
             self.edges.push(Edge {
                 stage: index,
@@ -334,6 +357,23 @@ impl Evaluator<'_> {
             cmd_set: false,
             run_env: None,
         });
+    }
+
+    /// Runs the ONBUILD triggers of the current stage's base stage, as BuildKit does at
+    /// the start of a stage built on another stage (the base's config drops them).
+    fn run_triggers(&mut self, triggers: &HashMap<usize, Vec<Instruction<'_>>>) {
+        let Some(index) = self.current.as_ref().map(|s| s.index) else {
+            return;
+        };
+        let Base::Stage(base) = self.stages[index].base else {
+            return;
+        };
+        for trigger in triggers.get(&base).into_iter().flatten() {
+            // The trigger is written in the base stage: it does not widen this stage.
+            let range = self.stages[index].range;
+            self.stage_instruction(*trigger);
+            self.stages[index].range = range;
+        }
     }
 
     /// Resolves a FROM reference: an earlier stage by name, `scratch`, or an image.
@@ -451,11 +491,17 @@ impl Evaluator<'_> {
             SyntaxKind::EXPOSE_INSTR => {
                 let words: Vec<Word<'_>> = instruction.words().collect();
                 for word in words {
-                    let port = normalize_port(&self.expand_in_stage(word).display());
-                    let ports = &mut self.stages[index].config.exposed_ports;
-                    if !ports.contains(&port) {
-                        ports.push(port);
-                        ports.sort();
+                    // BuildKit splits the expansion into words (`ProcessWords`): a variable
+                    // can hold several ports.
+                    let expanded = self.expand_in_stage(word).display();
+                    for part in expanded.split_whitespace() {
+                        for port in normalize_ports(part) {
+                            let ports = &mut self.stages[index].config.exposed_ports;
+                            if !ports.contains(&port) {
+                                ports.push(port);
+                                ports.sort();
+                            }
+                        }
                     }
                 }
                 None
@@ -957,11 +1003,23 @@ fn set_entry(list: &mut Vec<(String, Value)>, name: String, value: Value) {
     }
 }
 
-/// `80` -> `80/tcp`, `53/UDP` -> `53/udp`.
-fn normalize_port(port: &str) -> String {
-    match port.split_once('/') {
-        Some((number, proto)) => format!("{number}/{}", proto.to_ascii_lowercase()),
-        None => format!("{port}/tcp"),
+/// The ports an EXPOSE word opens, as BuildKit records them (`nat.ParsePortSpecs`):
+/// `80` -> `80/tcp`, `53/UDP` -> `53/udp`, `080` -> `80/tcp`, and a range
+/// `7000-7002` -> each port of it. A word that is not a number is kept as written.
+fn normalize_ports(word: &str) -> Vec<String> {
+    let (number, proto) = match word.split_once('/') {
+        Some((number, proto)) => (number, proto.to_ascii_lowercase()),
+        None => (word, "tcp".to_string()),
+    };
+    let parsed = match number.split_once('-') {
+        Some((a, b)) => a.parse::<u32>().ok().zip(b.parse::<u32>().ok()),
+        None => number.parse::<u32>().ok().map(|n| (n, n)),
+    };
+    match parsed {
+        Some((low, high)) if low <= high && high - low < 65_536 => {
+            (low..=high).map(|p| format!("{p}/{proto}")).collect()
+        }
+        _ => vec![format!("{number}/{proto}")],
     }
 }
 
@@ -996,9 +1054,49 @@ mod tests {
     fn paths_and_ports() {
         assert_eq!(clean_path("/a/./b/../c/"), "/a/c");
         assert_eq!(clean_path("/.."), "/");
-        assert_eq!(normalize_port("80"), "80/tcp");
-        assert_eq!(normalize_port("53/UDP"), "53/udp");
+        assert_eq!(normalize_ports("80"), ["80/tcp"]);
+        assert_eq!(normalize_ports("53/UDP"), ["53/udp"]);
+        assert_eq!(normalize_ports("080"), ["80/tcp"]);
+        assert_eq!(
+            normalize_ports("7000-7002/udp"),
+            ["7000/udp", "7001/udp", "7002/udp"]
+        );
+        assert_eq!(normalize_ports("$PORT"), ["$PORT/tcp"]);
         assert!(is_remote("https://example.com/x.tgz"));
         assert!(!is_remote("src/"));
+    }
+
+    fn config(source: &str, stage: usize) -> ImageConfig {
+        let build = evaluate(&crate::syntax::parse(source), &BuildOptions::default());
+        build.stages[stage].config.clone()
+    }
+
+    #[test]
+    fn scratch_stages_get_the_default_path() {
+        let c = config("FROM scratch\nENV P=$PATH:/x\n", 0);
+        assert_eq!(
+            c.env_value("P").and_then(Value::known).as_deref(),
+            Some(&*format!("{DEFAULT_PATH}:/x"))
+        );
+        let c = config("FROM --platform=windows/amd64 scratch\n", 0);
+        assert!(c.env.is_empty());
+    }
+
+    #[test]
+    fn a_stage_runs_the_onbuild_triggers_of_its_base_stage_once() {
+        let source = "FROM scratch AS a\nENV N=n\nONBUILD ENV N=${N}x\nFROM a AS b\nFROM b\n";
+        let a = config(source, 0);
+        assert_eq!(a.on_build, ["ENV N=${N}x"]);
+        for (stage, n) in [(0, "n"), (1, "nx"), (2, "nx")] {
+            let c = config(source, stage);
+            assert_eq!(c.env_value("N").and_then(Value::known).as_deref(), Some(n));
+        }
+        assert!(config(source, 1).on_build.is_empty());
+    }
+
+    #[test]
+    fn expose_splits_a_variable_into_ports() {
+        let c = config("FROM scratch\nENV P=\"80 53/udp\"\nEXPOSE $P $NONE\n", 0);
+        assert_eq!(c.exposed_ports, ["53/udp", "80/tcp"]);
     }
 }
