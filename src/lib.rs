@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fix;
 pub mod render;
+pub mod rules;
 pub mod semantic;
 pub mod syntax;
 

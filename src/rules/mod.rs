@@ -1,0 +1,268 @@
+//! Lint rules: one rule per file under `src/rules/<category>/`, each with its metadata,
+//! its documentation and its tests. The registry (`registry.rs`) and the category modules
+//! are generated from the file tree by `DFLINT_BLESS=1 cargo test --test generated_docs`,
+//! which also writes the rule docs in `rules/`; the same test fails when they drift.
+//!
+//! Rules read facts from the syntax tree and from the build engine ([`crate::semantic`])
+//! rather than re-deriving them.
+
+pub mod correctness;
+pub mod performance;
+pub mod registry;
+pub mod reproducibility;
+pub mod security;
+
+use crate::ast::{Dockerfile, Instruction};
+use crate::diagnostic::{Category, Diagnostic, Severity};
+use crate::fix::Fix;
+use crate::semantic::Build;
+use crate::semantic::compare::Area;
+use crate::syntax::{Parse, TextRange};
+
+/// What a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleCategory {
+    /// The build does something other than what it seems to.
+    Correctness,
+    /// The image or the build exposes something it should not.
+    Security,
+    /// The image is bigger, or the build slower, than it needs to be.
+    Performance,
+    /// Building twice may not give the same image.
+    Reproducibility,
+}
+
+impl RuleCategory {
+    /// The category's name, as used in configuration and docs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCategory::Correctness => "correctness",
+            RuleCategory::Security => "security",
+            RuleCategory::Performance => "performance",
+            RuleCategory::Reproducibility => "reproducibility",
+        }
+    }
+}
+
+/// Whether a rule's diagnostics come with a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// Never.
+    None,
+    /// When the fix can be built safely for the case at hand.
+    Sometimes,
+    /// Always.
+    Always,
+}
+
+impl FixAvailability {
+    /// `none`, `sometimes` or `always`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+/// Whether a rule is enabled by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// New: enabled only with `--preview` or by explicit selection.
+    Preview,
+    /// Enabled by default.
+    Stable,
+}
+
+/// Everything known about a rule besides its logic.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The stable code, such as `DFL3006`.
+    pub code: &'static str,
+    /// The kebab-case name describing the flagged pattern.
+    pub name: &'static str,
+    pub category: RuleCategory,
+    /// The severity unless configuration overrides it.
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub status: RuleStatus,
+    /// Equivalent checks of other tools: hadolint codes (`DL3006`), BuildKit check names
+    /// (`SecretsUsedInArgOrEnv`), Trivy (`DS002`) and Checkov (`CKV_DOCKER_3`) ids.
+    pub aliases: &'static [&'static str],
+    /// One sentence: what the rule flags.
+    pub summary: &'static str,
+    /// The documentation in Markdown, with the headings `## What it does`,
+    /// `## Why is this bad?`, `## Example`, `## Use instead` and, when the fix can change
+    /// behaviour, `## Fix safety`.
+    pub docs: &'static str,
+    /// What a fix of this rule may change in the evaluated build. A fix whose build differs
+    /// anywhere else is rejected.
+    pub fix_changes: &'static [Area],
+}
+
+impl RuleMeta {
+    /// A diagnostic of this rule with its default severity.
+    #[must_use]
+    pub fn diagnostic(&'static self, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            category: Category::Rule,
+            aliases: self.aliases,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            range,
+            fix: None,
+        }
+    }
+
+    /// Whether `selector` names this rule: its code, its name or one of its aliases.
+    #[must_use]
+    pub fn answers_to(&self, selector: &str) -> bool {
+        selector.eq_ignore_ascii_case(self.code)
+            || selector.eq_ignore_ascii_case(self.name)
+            || self
+                .aliases
+                .iter()
+                .any(|a| selector.eq_ignore_ascii_case(a))
+    }
+}
+
+/// Builder methods for diagnostics made by rules.
+pub trait DiagnosticExt {
+    /// Adds the help text.
+    #[must_use]
+    fn with_help(self, help: impl Into<String>) -> Self;
+    /// Adds a fix.
+    #[must_use]
+    fn with_fix(self, fix: Option<Fix>) -> Self;
+}
+
+impl DiagnosticExt for Diagnostic {
+    fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+}
+
+/// Options rules read, from configuration.
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions {
+    /// `unpinned-base-image`: ask for a digest, not only a tag.
+    pub require_digest: bool,
+    /// Registries base images may come from (empty: any).
+    pub trusted_registries: Vec<String>,
+}
+
+/// What a rule sees of a file.
+pub struct RuleContext<'a> {
+    pub source: &'a str,
+    pub parse: &'a Parse,
+    /// The build the file describes, evaluated with default options.
+    pub build: &'a Build,
+    pub options: &'a RuleOptions,
+}
+
+impl<'a> RuleContext<'a> {
+    /// The file's typed root.
+    #[must_use]
+    pub fn file(&self) -> Dockerfile<'a> {
+        Dockerfile::cast(self.parse.tree().root()).expect("the root is a source file")
+    }
+
+    /// The file's top-level instructions in order (unknown ones included).
+    pub fn instructions(&self) -> impl Iterator<Item = Instruction<'a>> + use<'a> {
+        self.file().instructions()
+    }
+
+    /// The escape character of the file.
+    #[must_use]
+    pub fn escape(&self) -> char {
+        self.parse.escape()
+    }
+}
+
+/// A lint rule.
+pub trait Rule: Sync + Send {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Reports the rule's diagnostics for one file.
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// The rule with this code, name or alias.
+#[must_use]
+pub fn find(selector: &str) -> Option<&'static dyn Rule> {
+    registry::RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().answers_to(selector))
+}
+
+/// Runs the rules `enabled` selects over a file.
+#[must_use]
+pub fn run(ctx: &RuleContext<'_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in registry::RULES.iter().filter(|r| enabled(r.meta())) {
+        rule.check(ctx, &mut out);
+    }
+    out
+}
+
+/// Test support for rule modules: run one rule over a source.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Rule, RuleContext, RuleOptions};
+    use crate::Diagnostic;
+
+    /// The diagnostics of `rule` on `source`, with default options.
+    pub(crate) fn check(rule: &dyn Rule, source: &str) -> Vec<Diagnostic> {
+        check_with(rule, source, &RuleOptions::default())
+    }
+
+    /// The diagnostics of `rule` on `source`, with `options`.
+    pub(crate) fn check_with(
+        rule: &dyn Rule,
+        source: &str,
+        options: &RuleOptions,
+    ) -> Vec<Diagnostic> {
+        let parse = crate::syntax::parse(source);
+        let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
+        let ctx = RuleContext {
+            source,
+            parse: &parse,
+            build: &build,
+            options,
+        };
+        let mut out = Vec::new();
+        rule.check(&ctx, &mut out);
+        out
+    }
+
+    /// The flagged source texts.
+    pub(crate) fn flagged<'s>(source: &'s str, diagnostics: &[Diagnostic]) -> Vec<&'s str> {
+        diagnostics
+            .iter()
+            .map(|d| &source[d.range.as_usize()])
+            .collect()
+    }
+
+    /// `source` with the first diagnostic's fix applied.
+    pub(crate) fn fixed(source: &str, diagnostics: &[Diagnostic]) -> String {
+        let fix = diagnostics
+            .iter()
+            .find_map(|d| d.fix.as_ref())
+            .expect("a diagnostic with a fix");
+        fix.apply_to(source)
+    }
+}
