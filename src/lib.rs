@@ -5,31 +5,32 @@
 //! shell, which alone touches the filesystem and the terminal.
 
 pub mod ast;
+mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod render;
 pub mod rules;
 pub mod semantic;
+pub mod shell;
+pub mod suppress;
 pub mod syntax;
 
+pub use check::{Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with};
 pub use diagnostic::{Category, Diagnostic, Severity};
 
-/// Checks a Dockerfile's text and returns its diagnostics sorted by position, then code:
-/// syntax errors, and the problems the build engine finds in the build it describes.
-/// Pure and deterministic: no IO.
+/// Checks a Dockerfile's text with the default configuration: syntax errors, build
+/// problems and the default rules, sorted by position, then code. Pure and deterministic.
 #[must_use]
 pub fn check(source: &str) -> Vec<Diagnostic> {
-    let parse = syntax::parse(source);
-    let build = semantic::evaluate(&parse, &semantic::BuildOptions::default());
-    let mut diagnostics: Vec<Diagnostic> = parse.errors().iter().map(Diagnostic::from).collect();
-    diagnostics.extend(
-        build
-            .problems
-            .iter()
-            .filter(|p| p.kind.is_checked())
-            .map(Diagnostic::from),
-    );
-    diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-    diagnostics
+    let config = config::Config::default();
+    check_with(
+        source,
+        &Settings {
+            config: &config,
+            path: "Dockerfile",
+            report_unused_ignores: false,
+        },
+    )
 }

@@ -29,7 +29,11 @@ fn write(dir: &Path, name: &str, text: &[u8]) {
 #[test]
 fn clean_file_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "Dockerfile", b"FROM alpine:3.20\nRUN echo hi\n");
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM alpine:3.20\nRUN echo hi\nUSER app\n",
+    );
     let out = dflint(&["check", "Dockerfile"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "No problems found in 1 file.\n");
@@ -38,7 +42,11 @@ fn clean_file_exits_zero() {
 #[test]
 fn text_output_has_a_code_frame() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "Dockerfile", b"FROM alpine\nRUNN echo hi\n");
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM alpine:3.20\nRUNN echo hi\nUSER app\n",
+    );
     let out = dflint(&["check", "Dockerfile"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -61,7 +69,7 @@ fn json_output_has_the_documented_shape() {
     write(
         dir.path(),
         "Dockerfile",
-        "FROM alpine\nLABEL a=\"é🐳\" --x\nCOPY --chwon=1 a b\n".as_bytes(),
+        "FROM alpine:3.20\nLABEL a=\"é🐳\" --x\nCOPY --chwon=1 a b\nUSER app\n".as_bytes(),
     );
     let out = dflint(&["check", "--format", "json", "Dockerfile"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -90,14 +98,14 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(first["category"], "syntax");
     assert_eq!(first["severity"], "error");
     assert_eq!(first["fix"], serde_json::Value::Null);
-    // `--x` starts at column 14 in Unicode scalar values, byte offset 12 + 17.
+    // `--x` starts at column 14 in Unicode scalar values, byte offset 17 + 17.
     assert_eq!(
         first["range"]["start"],
-        serde_json::json!({"line": 2, "column": 14, "offset": 29})
+        serde_json::json!({"line": 2, "column": 14, "offset": 34})
     );
     assert_eq!(
         first["range"]["end"],
-        serde_json::json!({"line": 2, "column": 17, "offset": 32})
+        serde_json::json!({"line": 2, "column": 17, "offset": 37})
     );
     assert_eq!(diags[1]["code"], "DFL0002");
     assert_eq!(diags[1]["help"], "did you mean `--chown`?");
@@ -121,12 +129,16 @@ fn stdin_is_read_with_a_display_name() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"FROM a\nFROOM b\n").unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        b"FROM scratch\nUSER 1\nFROOM b\n",
+    )
+    .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["files"][0]["path"], "web/Dockerfile");
-    assert_eq!(v["files"][0]["diagnostics"][0]["range"]["start"]["line"], 2);
+    assert_eq!(v["files"][0]["diagnostics"][0]["range"]["start"]["line"], 3);
 }
 
 #[test]
@@ -173,7 +185,7 @@ fn directories_are_searched_for_dockerfiles_honouring_gitignore() {
         "Dockerfile.dockerignore",
         "README.md",
     ] {
-        write(dir.path(), name, b"FROM a\n");
+        write(dir.path(), name, b"FROM scratch\nUSER 65532\n");
     }
     write(dir.path(), ".gitignore", b"ignored/\n");
     let out = dflint(&["check", "--format", "json", "."], dir.path());
@@ -460,6 +472,7 @@ fn check_reports_build_problems_found_by_the_engine() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|d| d["category"] == "build")
         .map(|d| {
             (
                 d["code"].as_str().unwrap().to_string(),

@@ -78,6 +78,16 @@ fn layers_do_not_reach_up_or_do_io() {
         ]
         .concat(),
     ));
+    let config = rust_files(&src.join("config"));
+    problems.extend(check_layer(
+        &config,
+        &[&["crate::cli", "crate::render"][..], IO].concat(),
+    ));
+    let rules = rust_files(&src.join("rules"));
+    problems.extend(check_layer(
+        &rules,
+        &[&["crate::cli", "crate::render"][..], IO].concat(),
+    ));
     let diagnostic = vec![src.join("diagnostic.rs")];
     problems.extend(check_layer(
         &diagnostic,

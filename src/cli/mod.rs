@@ -1,6 +1,8 @@
 //! The command-line shell: arguments, file discovery, reading files, exit codes. The only
 //! layer that touches the filesystem, stdin, stdout and the environment.
 
+mod check;
+mod config;
 mod context;
 mod discover;
 
@@ -11,8 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::render::{FileReport, LineIndex};
-use crate::{Diagnostic, Severity};
+use crate::Severity;
+use crate::render::LineIndex;
 
 /// dflint: a Dockerfile linter, autofixer and language server.
 #[derive(Parser, Debug)]
@@ -26,6 +28,13 @@ struct Cli {
 enum Command {
     /// Check Dockerfiles and report problems.
     Check(CheckArgs),
+    /// List the rules.
+    Rules,
+    /// Show one rule's documentation (by code, name or alias).
+    Rule {
+        /// The rule's code, name or alias.
+        name: String,
+    },
     /// Show what a Dockerfile builds: stages, graph, layers (and which rebuild after a
     /// change) and the final image config, without building it.
     Plan(PlanArgs),
@@ -67,23 +76,53 @@ enum PlanFormat {
 }
 
 #[derive(clap::Args, Debug)]
+#[allow(clippy::struct_excessive_bools)]
 struct CheckArgs {
     /// Files or directories to check (`-` reads standard input). Directories are searched
     /// for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile*,
     /// honouring .gitignore. Defaults to the current directory.
     paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = check::Format::Text)]
+    format: check::Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
-    /// Exit with 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailLevel::Info)]
-    fail_level: FailLevel,
+    /// Exit with 1 when a finding has at least this severity (default: the configuration's
+    /// `fail-level`, else `info`).
+    #[arg(long, value_enum)]
+    fail_level: Option<FailLevel>,
     /// Colored output: auto (when stdout is a terminal and NO_COLOR is unset), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// The configuration file (`.dflint.toml`, `.dflint.yaml` or `.hadolint.yaml`); by
+    /// default the nearest one above each file.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only these rules (codes, names, aliases or code prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    select: Vec<String>,
+    /// Not these rules (codes, names, aliases or code prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    ignore: Vec<String>,
+    /// Also run rules in preview.
+    #[arg(long)]
+    preview: bool,
+    /// Apply safe fixes (each proven by the parser and the build engine) and write the files.
+    #[arg(long)]
+    fix: bool,
+    /// With `--fix` or `--diff`, also apply unsafe fixes.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    diff: bool,
+    /// Report suppression pragmas that suppress nothing.
+    #[arg(long)]
+    report_unused_ignores: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -99,12 +138,6 @@ enum DebugCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -156,6 +189,8 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => run_check(&args),
+        Command::Rules => run_rules(),
+        Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
         Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
         Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
@@ -248,55 +283,71 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// A file's text and its diagnostics.
-type Checked = (String, Vec<Diagnostic>);
-
 fn run_check(args: &CheckArgs) -> u8 {
-    let mut io_errors = Vec::new();
-    let inputs = collect_inputs(&args.paths, args.stdin_filename.as_deref(), &mut io_errors);
-    let results: Vec<(String, Result<Checked, String>)> = inputs
-        .par_iter()
-        .map(|input| {
-            let result = read_input(input).map(|text| {
-                let diagnostics = crate::check(&text);
-                (text, diagnostics)
-            });
-            (input.display.clone(), result)
-        })
-        .collect();
-    let mut reports = Vec::new();
-    for (display, result) in &results {
-        match result {
-            Ok((text, diagnostics)) => reports.push(FileReport {
-                path: display,
-                source: text,
-                diagnostics,
-            }),
-            Err(message) => io_errors.push(message.clone()),
-        }
+    check::run(&check::CheckOptions {
+        paths: &args.paths,
+        stdin_filename: args.stdin_filename.as_deref(),
+        format: args.format,
+        output: args.output.as_deref(),
+        fail_level: args.fail_level.map(FailLevel::severity),
+        color: args.color,
+        config: args.config.as_deref(),
+        select: &args.select,
+        ignore: &args.ignore,
+        preview: args.preview,
+        fix: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
+        diff: args.diff,
+        report_unused_ignores: args.report_unused_ignores,
+    })
+}
+
+fn run_rules() -> u8 {
+    let mut out = String::new();
+    for rule in crate::rules::registry::RULES {
+        let m = rule.meta();
+        let status = if m.status == crate::rules::RuleStatus::Preview {
+            " (preview)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{}  {:<28} {:<16} {:<8} fix: {:<9} {}{status}\n",
+            m.code,
+            m.name,
+            m.category.as_str(),
+            m.severity.as_str(),
+            m.fix.as_str(),
+            m.summary
+        ));
     }
-    let output = match args.format {
-        Format::Text => crate::render::render_text(&reports, use_color(args.color)),
-        Format::Json => crate::render::render_json(&reports),
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    EXIT_CLEAN
+}
+
+fn run_rule(name: &str) -> u8 {
+    let Some(rule) = crate::rules::find(name) else {
+        eprintln!("error: no rule named `{name}` (see `dflint rules`)");
+        return EXIT_ERROR;
     };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(output.as_bytes());
-    let _ = stdout.flush();
-    for e in &io_errors {
-        eprintln!("error: {e}");
-    }
-    let threshold = args.fail_level.severity();
-    if !io_errors.is_empty() {
-        EXIT_ERROR
-    } else if reports
-        .iter()
-        .flat_map(|r| r.diagnostics)
-        .any(|d| d.severity >= threshold)
-    {
-        EXIT_FINDINGS
+    let m = rule.meta();
+    let aliases = if m.aliases.is_empty() {
+        "none".to_string()
     } else {
-        EXIT_CLEAN
-    }
+        m.aliases.join(", ")
+    };
+    let text = format!(
+        "{} {}\n\n{}\n\ncategory: {}  severity: {}  fix: {}  aliases: {aliases}\n\n{}",
+        m.code,
+        m.name,
+        m.summary,
+        m.category.as_str(),
+        m.severity.as_str(),
+        m.fix.as_str(),
+        m.docs.trim_start()
+    );
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    EXIT_CLEAN
 }
 
 fn run_plan(args: &PlanArgs) -> u8 {

@@ -1,6 +1,10 @@
 //! The fix model: text edits, fixes with their applicability, and (in `apply`) the loop
 //! that applies them and proves each pass with the parser and the build engine.
 
+mod apply;
+
+pub use apply::{AppliedFix, FixMode, FixOutcome, MAX_ITERATIONS, RejectedFix, fix};
+
 use crate::syntax::TextRange;
 
 /// Replaces a range of the source. An insertion has an empty range; a deletion an empty

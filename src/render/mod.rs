@@ -1,15 +1,29 @@
 //! Diagnostics to output formats. Pure functions of their inputs: no IO.
 
+mod checkstyle;
+mod ci;
+mod compact;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod line_index;
 mod plan;
+mod sarif;
 mod text;
 
+pub use checkstyle::render_checkstyle;
+pub use ci::RuleInfo;
+pub use compact::render_compact;
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use json::render_json;
+pub use junit::render_junit;
 pub use line_index::{LineIndex, Position};
 pub use plan::{
     PlanReport, render_plan_dot, render_plan_json, render_plan_mermaid, render_plan_text,
 };
+pub use sarif::render_sarif;
 pub use text::render_text;
 
 use crate::Diagnostic;

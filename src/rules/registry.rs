@@ -6,4 +6,18 @@ use super::Rule;
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
     &super::security::root_user::RootUser,
+    &super::security::secret_in_env::SecretInEnv,
+    &super::performance::consecutive_run::ConsecutiveRun,
+    &super::performance::apt_lists_not_cleaned::AptListsNotCleaned,
+    &super::performance::apt_update_alone::AptUpdateAlone,
+    &super::correctness::apt_install_without_yes::AptInstallWithoutYes,
+    &super::performance::apt_install_recommends::AptInstallRecommends,
+    &super::performance::apk_cache_kept::ApkCacheKept,
+    &super::performance::pip_cache_kept::PipCacheKept,
+    &super::performance::yum_cache_kept::YumCacheKept,
+    &super::performance::zypper_cache_kept::ZypperCacheKept,
+    &super::performance::dnf_cache_kept::DnfCacheKept,
+    &super::performance::yarn_cache_kept::YarnCacheKept,
+    &super::performance::copy_before_install::CopyBeforeInstall,
+    &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
 ];

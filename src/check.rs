@@ -1,0 +1,188 @@
+//! The core entry points: check a Dockerfile's text and fix it. Pure and deterministic:
+//! the shells (CLI, language server) resolve configuration files and hand over a finished
+//! [`Config`]; nothing here reads files or the environment.
+
+use crate::config::{Config, RuleId};
+use crate::diagnostic::{Category, Diagnostic, Severity};
+use crate::fix::{FixMode, FixOutcome};
+use crate::rules::{RuleContext, RuleMeta, RuleOptions, RuleStatus, registry::RULES};
+use crate::semantic::compare::Area;
+use crate::semantic::{BuildOptions, ProblemKind, evaluate};
+use crate::suppress::{PragmaSource, Suppressions};
+use crate::syntax::{SyntaxErrorCode, parse};
+
+/// What a check needs besides the text.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    /// The configuration in force for the file.
+    pub config: &'a Config,
+    /// The file's path relative to the project, `/`-separated, for per-path overrides.
+    pub path: &'a str,
+    /// Report suppression pragmas that suppress nothing.
+    pub report_unused_ignores: bool,
+}
+
+/// A pragma names a code no rule answers to.
+pub const UNKNOWN_SUPPRESSION: (&str, &str) = ("DFL0201", "unknown-suppression");
+/// A pragma suppresses nothing.
+pub const UNUSED_SUPPRESSION: (&str, &str) = ("DFL0202", "unused-suppression");
+
+fn rule_id(meta: &RuleMeta) -> RuleId<'_> {
+    RuleId {
+        code: meta.code,
+        name: meta.name,
+        aliases: meta.aliases,
+        preview: meta.status == RuleStatus::Preview,
+    }
+}
+
+/// The identity configuration selects a diagnostic by.
+fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
+    RuleId {
+        code: d.code,
+        name: d.name,
+        aliases: d.aliases,
+        preview: false,
+    }
+}
+
+/// Whether a pragma or selector `code` names the diagnostic.
+fn names(d: &Diagnostic, code: &str) -> bool {
+    code.eq_ignore_ascii_case(d.code)
+        || code.eq_ignore_ascii_case(d.name)
+        || d.aliases.iter().any(|a| code.eq_ignore_ascii_case(a))
+}
+
+/// Whether any code of dflint answers to `code`.
+fn is_known(code: &str) -> bool {
+    RULES.iter().any(|r| r.meta().answers_to(code))
+        || SyntaxErrorCode::ALL
+            .iter()
+            .any(|c| code.eq_ignore_ascii_case(c.code()) || code.eq_ignore_ascii_case(c.name()))
+        || ProblemKind::ALL
+            .iter()
+            .any(|k| code.eq_ignore_ascii_case(k.code()) || code.eq_ignore_ascii_case(k.as_str()))
+}
+
+/// The rule options the configuration sets.
+fn rule_options(config: &Config) -> RuleOptions {
+    let require_digest = crate::rules::find("unpinned-base-image")
+        .and_then(|r| config.rule_options(&rule_id(r.meta())))
+        .and_then(|o| o.get("require-digest"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    RuleOptions {
+        require_digest,
+        trusted_registries: config.trusted_registries.clone(),
+    }
+}
+
+fn pragma_diagnostic(
+    code: (&'static str, &'static str),
+    severity: Severity,
+    range: crate::syntax::TextRange,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        code: code.0,
+        name: code.1,
+        category: Category::Pragma,
+        aliases: &[],
+        severity,
+        message,
+        help: None,
+        range,
+        fix: None,
+    }
+}
+
+/// Checks a Dockerfile: syntax errors, the build problems the engine finds, and the
+/// enabled rules, with configured severities, minus what inline pragmas suppress.
+/// Sorted by position, then code.
+#[must_use]
+pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
+    let config = settings.config;
+    let parsed = parse(source);
+    let build = evaluate(&parsed, &BuildOptions::default());
+    let mut diagnostics: Vec<Diagnostic> = parsed.errors().iter().map(Diagnostic::from).collect();
+    diagnostics.extend(
+        build
+            .problems
+            .iter()
+            .filter(|p| p.kind.is_checked())
+            .map(Diagnostic::from),
+    );
+    // Syntax errors and build problems are always reported unless explicitly ignored.
+    diagnostics.retain(|d| !config.ignore.iter().any(|s| names(d, s)));
+    let options = rule_options(config);
+    let ctx = RuleContext {
+        source,
+        parse: &parsed,
+        build: &build,
+        options: &options,
+    };
+    let mut found = crate::rules::run(&ctx, &|meta| {
+        config.is_enabled(&rule_id(meta), settings.path)
+    });
+    for d in &mut found {
+        d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);
+    }
+    if !config.disable_ignore_pragma {
+        let suppressions = Suppressions::collect(&parsed);
+        // Syntax errors cannot be suppressed: the builder rejects the file anyway.
+        found.retain(|d| !suppressions.is_suppressed(d.range, &|code| names(d, code)));
+        diagnostics.retain(|d| {
+            d.category == Category::Syntax
+                || !suppressions.is_suppressed(d.range, &|code| names(d, code))
+        });
+        let from_dflint = |range: crate::syntax::TextRange| {
+            suppressions
+                .pragma_at(range.start)
+                .is_some_and(|p| p.source == PragmaSource::Dflint)
+        };
+        let unknown = suppressions.unknown_codes(&is_known);
+        for (code, range) in unknown.iter().filter(|(_, r)| from_dflint(*r)) {
+            found.push(pragma_diagnostic(
+                UNKNOWN_SUPPRESSION,
+                Severity::Warning,
+                *range,
+                format!("`{code}` is not a dflint code, rule name or alias"),
+            ));
+        }
+        if settings.report_unused_ignores {
+            for (code, range) in suppressions.unused() {
+                let buildkit = suppressions
+                    .pragma_at(range.start)
+                    .is_some_and(|p| p.source == PragmaSource::BuildKit);
+                if !buildkit && !unknown.iter().any(|(_, r)| *r == range) {
+                    found.push(pragma_diagnostic(
+                        UNUSED_SUPPRESSION,
+                        Severity::Info,
+                        range,
+                        format!("`{code}` suppresses nothing here"),
+                    ));
+                }
+            }
+        }
+    }
+    diagnostics.extend(found);
+    diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    diagnostics
+}
+
+/// What a rule's fixes may change in the build.
+fn declared_changes(code: &str) -> &'static [Area] {
+    crate::rules::find(code).map_or(&[], |r| r.meta().fix_changes)
+}
+
+/// Fixes a Dockerfile: applies the fixes `mode` allows until nothing changes, keeping only
+/// those the parser and the build engine prove (see [`crate::fix::fix`]).
+#[must_use]
+pub fn fix_with(source: &str, settings: &Settings<'_>, mode: FixMode) -> FixOutcome {
+    crate::fix::fix(
+        source,
+        &|text| check_with(text, settings),
+        &declared_changes,
+        mode,
+    )
+}

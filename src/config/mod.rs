@@ -1,0 +1,424 @@
+//! The configuration model and rule selection: which rules run on which file and at which
+//! severity, and the options rules read. Parses `.dflint.toml`, `.dflint.yaml` and
+//! `.hadolint.yaml` text; never touches the filesystem (the CLI finds and reads the files).
+//!
+//! Selection, in order:
+//!
+//! 1. The top level: when `select` is empty, every stable rule is on (and preview rules too
+//!    with `preview = true`); otherwise exactly the rules `select` names are on. Then every
+//!    rule `ignore` names is off: `ignore` wins over `select`.
+//! 2. Each `per-path` entry whose globs match the file, in the order written: a rule its
+//!    `ignore` names is turned off, else a rule its `select` names is turned on. Later
+//!    entries win.
+//!
+//! A selector is a code (`DFL3006`), a name (`unpinned-base-image`), an alias (`DL3006`,
+//! `SecretsUsedInArgOrEnv`), a code prefix (`DFL3`) or `ALL`, compared without regard to
+//! ASCII case. A prefix or `ALL` turns a preview rule on only with `preview = true`; naming
+//! the rule (code, name or alias) turns it on regardless. Severity overrides use the most
+//! specific selector that matches (a named rule, then the longest prefix, then `ALL`).
+
+mod error;
+mod hadolint;
+mod read;
+mod schema;
+mod tree;
+
+use std::collections::BTreeMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::Severity;
+
+pub use error::{ConfigError, ConfigErrorKind};
+pub use hadolint::parse_hadolint_yaml;
+pub use read::{parse_toml, parse_yaml, parse_yaml_or_hadolint};
+pub use schema::json_schema;
+
+/// The value types of hadolint's `label-schema`, accepted as `required-labels` schemas.
+pub const LABEL_SCHEMAS: &[&str] = &["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
+
+/// The file format a configuration was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// `.dflint.toml` or `.dflint.yaml`, or built in code.
+    #[default]
+    Dflint,
+    /// `.hadolint.yaml`: its rule codes are hadolint's, which dflint may not all implement.
+    Hadolint,
+}
+
+/// A finished configuration, as [`crate::check`] and the CLI use it.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Rule selectors to enable. Empty means the default set (every stable rule).
+    pub select: Vec<String>,
+    /// Rule selectors to disable; wins over `select`.
+    pub ignore: Vec<String>,
+    /// Severity overrides by selector.
+    pub severity: BTreeMap<String, Severity>,
+    /// Exit with 1 when a finding has at least this severity (`None`: the CLI's default).
+    pub fail_level: Option<Severity>,
+    /// Never exit with 1 because of findings (hadolint's `no-fail` and
+    /// `failure-threshold: none`; ours is `fail-level = "none"`).
+    pub no_fail: bool,
+    /// Enable preview rules selected by prefix or `ALL` (or by default).
+    pub preview: bool,
+    /// Overrides for files matching globs, applied in order after the top level.
+    pub per_path: Vec<PathOverride>,
+    /// Registries base images may come from (empty: any).
+    pub trusted_registries: Vec<String>,
+    /// Labels every image must have.
+    pub required_labels: Vec<RequiredLabel>,
+    /// Labels other than `required_labels` are reported.
+    pub strict_labels: bool,
+    /// Per-rule options by rule name (or code or alias), such as
+    /// `unpinned-base-image = { require-digest = true }`, as written.
+    pub rules: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    /// Inline `# dflint ignore=` and `# hadolint ignore=` pragmas have no effect.
+    pub disable_ignore_pragma: bool,
+    /// Where the configuration was loaded from, for messages.
+    pub source: Option<String>,
+    /// The format it was read from.
+    pub dialect: Dialect,
+    /// Settings that were accepted but have no effect, for the CLI to show as warnings.
+    pub warnings: Vec<ConfigError>,
+    /// Where each selector and rule table was written, keyed by [`Config::selector_entries`]
+    /// paths; empty for a configuration built in code.
+    pub sites: BTreeMap<String, Site>,
+}
+
+/// Where a value was written: the key path as the file spells it, and the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// The key path as written, such as `per-path[0].ignore[1]` or `override.error[2]`.
+    pub key: String,
+    /// 1-based.
+    pub line: u32,
+    /// 1-based, when known.
+    pub column: Option<u32>,
+}
+
+/// A rule as selection sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleId<'a> {
+    /// The code, such as `DFL3006`.
+    pub code: &'a str,
+    /// The kebab-case name, such as `unpinned-base-image`.
+    pub name: &'a str,
+    /// Codes of other tools: `DL3006`, `SecretsUsedInArgOrEnv`.
+    pub aliases: &'a [&'a str],
+    /// Whether the rule is in preview.
+    pub preview: bool,
+}
+
+/// Selection and severity overrides for files matching some globs.
+#[derive(Clone, Debug)]
+pub struct PathOverride {
+    paths: Vec<String>,
+    matcher: GlobSet,
+    /// Selectors to enable for these files.
+    pub select: Vec<String>,
+    /// Selectors to disable for these files; wins over this entry's `select`.
+    pub ignore: Vec<String>,
+    /// Severity overrides for these files.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// A label that every image must set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequiredLabel {
+    pub name: String,
+    /// The kind of value, one of [`LABEL_SCHEMAS`] (`None`: any text).
+    pub schema: Option<String>,
+}
+
+impl PathOverride {
+    /// An override for files matching any of `paths`, with nothing selected yet.
+    ///
+    /// Globs match the `/`-separated path relative to the configuration's directory: `*`
+    /// stops at `/`, `**` crosses it. A glob without `/` also matches a file name in any
+    /// directory, and a glob naming a directory matches the files under it.
+    ///
+    /// # Errors
+    /// When a glob is invalid: its index in `paths` and the reason.
+    pub fn new(paths: Vec<String>) -> Result<Self, (usize, String)> {
+        let mut builder = GlobSetBuilder::new();
+        for (i, path) in paths.iter().enumerate() {
+            for pattern in expand_glob(path) {
+                let glob = GlobBuilder::new(&pattern)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| (i, e.kind().to_string()))?;
+                builder.add(glob);
+            }
+        }
+        let matcher = builder.build().map_err(|e| (0, e.kind().to_string()))?;
+        Ok(PathOverride {
+            paths,
+            matcher,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+        })
+    }
+
+    /// The globs as written.
+    #[must_use]
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    /// Whether the override applies to `path` (relative, `/`-separated).
+    #[must_use]
+    pub fn matches(&self, path: &str) -> bool {
+        self.matcher.is_match(normalize_path(path))
+    }
+}
+
+/// The globset patterns for one glob as written.
+fn expand_glob(glob: &str) -> Vec<String> {
+    let glob = glob.trim_start_matches("./").trim_start_matches('/');
+    let glob = glob.trim_end_matches('/');
+    let mut patterns = vec![glob.to_string(), format!("{glob}/**")];
+    if !glob.contains('/') {
+        patterns.push(format!("**/{glob}"));
+        patterns.push(format!("**/{glob}/**"));
+    }
+    patterns
+}
+
+fn normalize_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut path = path.as_str();
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest;
+    }
+    path.to_string()
+}
+
+/// How specifically a selector names a rule: `None` when it does not match.
+fn specificity(selector: &str, rule: &RuleId<'_>) -> Option<Match> {
+    if selector.eq_ignore_ascii_case("ALL") {
+        return Some(Match::Group(0));
+    }
+    if names_rule(selector, rule) {
+        return Some(Match::Named);
+    }
+    let prefix = rule.code.get(..selector.len())?;
+    (!selector.is_empty() && prefix.eq_ignore_ascii_case(selector))
+        .then_some(Match::Group(selector.len()))
+}
+
+fn names_rule(selector: &str, rule: &RuleId<'_>) -> bool {
+    selector.eq_ignore_ascii_case(rule.code)
+        || selector.eq_ignore_ascii_case(rule.name)
+        || rule
+            .aliases
+            .iter()
+            .any(|a| selector.eq_ignore_ascii_case(a))
+}
+
+/// A selector match, ordered from least to most specific.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Match {
+    /// `ALL` (length 0) or a code prefix of this length.
+    Group(usize),
+    /// The rule's code, name or an alias.
+    Named,
+}
+
+/// Whether any selector turns the rule on: a group selector reaches a preview rule only
+/// with `preview`.
+fn any_enables(selectors: &[String], rule: &RuleId<'_>, preview: bool) -> bool {
+    selectors.iter().any(|s| match specificity(s, rule) {
+        Some(Match::Named) => true,
+        Some(Match::Group(_)) => preview || !rule.preview,
+        None => false,
+    })
+}
+
+/// Whether any selector names the rule, preview or not.
+fn any_matches(selectors: &[String], rule: &RuleId<'_>) -> bool {
+    selectors.iter().any(|s| specificity(s, rule).is_some())
+}
+
+fn most_specific(overrides: &BTreeMap<String, Severity>, rule: &RuleId<'_>) -> Option<Severity> {
+    overrides
+        .iter()
+        .filter_map(|(s, severity)| specificity(s, rule).map(|m| (m, *severity)))
+        .max_by_key(|(m, _)| *m)
+        .map(|(_, severity)| severity)
+}
+
+impl Config {
+    /// Whether the rule runs on the file at `path` (relative to the configuration's
+    /// directory, `/`-separated).
+    #[must_use]
+    pub fn is_enabled(&self, rule: &RuleId<'_>, path: &str) -> bool {
+        let mut enabled = if self.select.is_empty() {
+            !rule.preview || self.preview
+        } else {
+            any_enables(&self.select, rule, self.preview)
+        };
+        if any_matches(&self.ignore, rule) {
+            enabled = false;
+        }
+        if self.per_path.is_empty() {
+            return enabled;
+        }
+        let path = normalize_path(path);
+        for o in self.per_path.iter().filter(|o| o.matcher.is_match(&path)) {
+            if any_matches(&o.ignore, rule) {
+                enabled = false;
+            } else if any_enables(&o.select, rule, self.preview) {
+                enabled = true;
+            }
+        }
+        enabled
+    }
+
+    /// The rule's severity for the file at `path`: `default` unless an override applies.
+    #[must_use]
+    pub fn severity_for(&self, rule: &RuleId<'_>, default: Severity, path: &str) -> Severity {
+        let mut severity = most_specific(&self.severity, rule).unwrap_or(default);
+        if self.per_path.is_empty() {
+            return severity;
+        }
+        let path = normalize_path(path);
+        for o in self.per_path.iter().filter(|o| o.matcher.is_match(&path)) {
+            if let Some(s) = most_specific(&o.severity, rule) {
+                severity = s;
+            }
+        }
+        severity
+    }
+
+    /// The options of the rule's `rules` table (looked up by name, then code, then alias).
+    #[must_use]
+    pub fn rule_options(
+        &self,
+        rule: &RuleId<'_>,
+    ) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.rules
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(rule.name))
+            .or_else(|| self.rules.iter().find(|(key, _)| names_rule(key, rule)))
+            .map(|(_, options)| options)
+    }
+
+    /// Every selector in the configuration with its key path (`select[0]`,
+    /// `severity.DL3006`, `per-path[1].ignore[0]`, `rules.unpinned-base-image`) and whether
+    /// it must name one rule (true for `rules` keys, where prefixes and `ALL` make no sense).
+    #[must_use]
+    pub fn selector_entries(&self) -> Vec<(String, &str, bool)> {
+        fn push_level<'c>(
+            out: &mut Vec<(String, &'c str, bool)>,
+            prefix: &str,
+            select: &'c [String],
+            ignore: &'c [String],
+            severity: &'c BTreeMap<String, Severity>,
+        ) {
+            for (i, s) in select.iter().enumerate() {
+                out.push((format!("{prefix}select[{i}]"), s, false));
+            }
+            for (i, s) in ignore.iter().enumerate() {
+                out.push((format!("{prefix}ignore[{i}]"), s, false));
+            }
+            for s in severity.keys() {
+                out.push((format!("{prefix}severity.{s}"), s, false));
+            }
+        }
+        let mut out = Vec::new();
+        push_level(&mut out, "", &self.select, &self.ignore, &self.severity);
+        for (i, o) in self.per_path.iter().enumerate() {
+            let prefix = format!("per-path[{i}].");
+            push_level(&mut out, &prefix, &o.select, &o.ignore, &o.severity);
+        }
+        for name in self.rules.keys() {
+            out.push((format!("rules.{name}"), name, true));
+        }
+        out
+    }
+
+    /// The selectors that name no known rule, each with an error saying where it is and
+    /// what it might have meant, in the order of the file.
+    #[must_use]
+    pub fn unknown_selectors(&self, known: &[RuleId<'_>]) -> Vec<(String, ConfigError)> {
+        let mut out: Vec<(String, ConfigError)> = self
+            .selector_entries()
+            .into_iter()
+            .filter_map(|(path, selector, exact)| {
+                let message = check_selector_inner(selector, known, exact).err()?;
+                let site = self.sites.get(&path);
+                let key = site.map_or(path.clone(), |s| s.key.clone());
+                let error = ConfigError {
+                    file: self.source.clone().unwrap_or_else(|| "<config>".into()),
+                    message: format!("{message} in `{key}`{}", suggestion(selector, known)),
+                    key,
+                    line: site.map_or(0, |s| s.line),
+                    column: site.and_then(|s| s.column),
+                    kind: ConfigErrorKind::UnknownRule,
+                };
+                Some((selector.to_string(), error))
+            })
+            .collect();
+        out.sort_by_key(|(_, e)| (e.line, e.column));
+        // A hadolint `override` entry is both a severity and a selection: report it once.
+        out.dedup_by(|a, b| a.0 == b.0 && a.1.key == b.1.key);
+        out
+    }
+}
+
+/// Checks one selector (from the command line, say) against the known rules.
+///
+/// # Errors
+/// When it names no known rule: a message such as
+/// ``unknown rule `DFL3060` (did you mean `DFL3006`?)``.
+pub fn check_selector(selector: &str, known: &[RuleId<'_>]) -> Result<(), String> {
+    check_selector_inner(selector, known, false)
+        .map_err(|message| format!("{message}{}", suggestion(selector, known)))
+}
+
+fn check_selector_inner(selector: &str, known: &[RuleId<'_>], exact: bool) -> Result<(), String> {
+    let found = known.iter().any(|rule| match specificity(selector, rule) {
+        Some(Match::Named) => true,
+        Some(Match::Group(_)) => !exact,
+        None => false,
+    });
+    if found || (!exact && selector.eq_ignore_ascii_case("ALL")) {
+        Ok(())
+    } else {
+        Err(format!("unknown rule `{selector}`"))
+    }
+}
+
+/// ` (did you mean `X`?)` for a likely typo of a known code, name or alias, or nothing.
+fn suggestion(selector: &str, known: &[RuleId<'_>]) -> String {
+    let candidates = known.iter().flat_map(|r| {
+        [r.code, r.name]
+            .into_iter()
+            .chain(r.aliases.iter().copied())
+    });
+    // Codes differing in a digit are different rules (hadolint's `DL3008` is no typo of
+    // `DL3006`), so a code only suggests its anagrams: swapped digits are a likely typo.
+    let looks_like_code = selector.len() > 3
+        && selector.ends_with(|c: char| c.is_ascii_digit())
+        && selector.chars().all(|c| c.is_ascii_alphanumeric());
+    let suggestion = if looks_like_code {
+        let sorted = |s: &str| {
+            let mut chars: Vec<char> = s.to_ascii_uppercase().chars().collect();
+            chars.sort_unstable();
+            chars
+        };
+        let key = sorted(selector);
+        error::did_you_mean(selector, candidates.filter(|c| sorted(c) == key))
+    } else {
+        error::did_you_mean(selector, candidates)
+    };
+    suggestion
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,263 @@
+//! The shell scripts of RUN instructions: the text BuildKit hands to the shell, a map from
+//! that text back to Dockerfile bytes, and the simple commands in it (parsed with
+//! tree-sitter-bash), so rules can point at a word and fixes can insert at the right byte.
+
+#![warn(missing_docs)]
+
+mod command;
+pub mod packages;
+mod parse;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::ast::{Heredoc, HeredocMarker, Instruction, ShellForm};
+use crate::syntax::{SyntaxKind, TextRange};
+
+pub use command::{Command, Separator, Word};
+
+/// A contiguous run of the script text that is also contiguous in the Dockerfile source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    /// Offset in the script text.
+    logical: u32,
+    /// Offset in the Dockerfile source.
+    source: u32,
+    len: u32,
+}
+
+/// A shell script taken from a Dockerfile: the text the shell runs, and where each of its
+/// bytes is in the Dockerfile source.
+///
+/// Offsets into [`Script::text`] are *logical*; [`Script::source_range`] and
+/// [`Script::source_offset`] turn them into source offsets. Parsing (tree-sitter-bash) happens
+/// on the first call to [`Script::commands`] or [`Script::has_errors`] and is kept.
+#[derive(Clone)]
+pub struct Script {
+    text: String,
+    pieces: Vec<Piece>,
+    /// Where an empty script sits in the source.
+    anchor: u32,
+    tree: OnceLock<Option<tree_sitter::Tree>>,
+}
+
+impl fmt::Debug for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Script")
+            .field("text", &self.text)
+            .field("pieces", &self.pieces)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Script {
+    fn empty(anchor: u32) -> Script {
+        Script {
+            text: String::new(),
+            pieces: Vec::new(),
+            anchor,
+            tree: OnceLock::new(),
+        }
+    }
+
+    /// Appends `text`, which sits at `source` in the Dockerfile.
+    fn push(&mut self, text: &str, source: u32) {
+        if text.is_empty() {
+            return;
+        }
+        let logical = to_u32(self.text.len());
+        let len = to_u32(text.len());
+        self.text.push_str(text);
+        if let Some(last) = self.pieces.last_mut()
+            && last.source + last.len == source
+        {
+            last.len += len;
+            return;
+        }
+        self.pieces.push(Piece {
+            logical,
+            source,
+            len,
+        });
+    }
+
+    /// The script of a shell-form command, as BuildKit passes it to the shell: the logical
+    /// line (line continuations and the comment or empty lines inside them removed).
+    ///
+    /// With heredocs, this follows BuildKit's `RUN` as well:
+    /// * when the whole command is one heredoc marker (`RUN <<EOF`), BuildKit runs the body
+    ///   as a file, so the script is the body ([`Script::from_heredoc`]); and when the body
+    ///   starts with a shebang naming something other than a POSIX-like shell
+    ///   (`#!/usr/bin/env python3`) there is no shell script at all, and the result is empty;
+    /// * otherwise each heredoc body and terminator line follow the line after a newline, as
+    ///   BuildKit appends them, so the shell (and tree-sitter) reads them as heredocs, not
+    ///   as commands. Bodies fed to a shell on stdin (`RUN bash <<EOF`) are not parsed as
+    ///   commands here; use [`Script::from_heredoc`] on them.
+    #[must_use]
+    pub fn from_shell_form(form: ShellForm<'_>) -> Script {
+        let node = form.syntax();
+        let mut script = Script::empty(node.range().start);
+        for token in node.logical_tokens() {
+            script.push(token.text(), token.range().start);
+        }
+        let markers: Vec<HeredocMarker<'_>> = node
+            .descendants_with_tokens()
+            .filter_map(|e| e.as_node().and_then(HeredocMarker::cast))
+            .collect();
+        if markers.is_empty() {
+            return script;
+        }
+        let Some(instruction) = node.parent().and_then(Instruction::cast) else {
+            return script;
+        };
+        let heredocs: Vec<Heredoc<'_>> = instruction.heredocs().collect();
+        if let ([marker], [heredoc]) = (&markers[..], &heredocs[..])
+            && script.text.trim() == marker.syntax().logical_text()
+        {
+            if runs_in_shell(heredoc.raw_body()) {
+                return Script::from_heredoc(*heredoc);
+            }
+            return Script::empty(heredoc.range().start);
+        }
+        let source = node.tree().source().as_bytes();
+        for heredoc in heredocs {
+            // BuildKit appends "\n", the body and the delimiter. In the source the body
+            // follows a newline (the instruction's, or the previous terminator's), so the
+            // appended text maps to one source run: that newline, the body and the
+            // terminator line.
+            let start = heredoc.range().start;
+            let end = heredoc
+                .syntax()
+                .child_token(SyntaxKind::HEREDOC_END)
+                .map_or(heredoc.range().end, |t| t.range().end);
+            if start == 0 || source.get(start as usize - 1) != Some(&b'\n') {
+                break;
+            }
+            let text = &node.tree().source()[start as usize - 1..end as usize];
+            script.push(text, start - 1);
+        }
+        script
+    }
+
+    /// The script of a heredoc body, as written (for `<<-`, the leading tabs stay: the shell
+    /// ignores them). Offsets map directly onto the body in the source.
+    #[must_use]
+    pub fn from_heredoc(body: Heredoc<'_>) -> Script {
+        match body.syntax().child_token(SyntaxKind::HEREDOC_BODY) {
+            Some(token) => {
+                let mut script = Script::empty(token.range().start);
+                script.push(token.text(), token.range().start);
+                script
+            }
+            None => Script::empty(body.range().start),
+        }
+    }
+
+    /// The script text (logical offsets index into it).
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The source offset of a logical position, for insertions: a position where two pieces
+    /// meet (around a removed line continuation) maps to the end of the earlier piece, so
+    /// text inserted there stays on the earlier line. Positions past the end clamp to it.
+    #[must_use]
+    pub fn source_offset(&self, logical: usize) -> u32 {
+        let logical = to_u32(logical.min(self.text.len()));
+        // The first piece whose end is at or after `logical`.
+        let i = self.pieces.partition_point(|p| p.logical + p.len < logical);
+        match self.pieces.get(i) {
+            Some(p) => p.source + (logical - p.logical),
+            None => self.pieces.last().map_or(self.anchor, |p| p.source + p.len),
+        }
+    }
+
+    /// The source range of a logical range. Its start is the source position of its first
+    /// byte and its end that of its last byte, so a range spanning a removed line
+    /// continuation covers it. An empty range maps like [`Script::source_offset`].
+    #[must_use]
+    pub fn source_range(&self, logical: Range<usize>) -> TextRange {
+        if logical.start >= logical.end {
+            return TextRange::empty(self.source_offset(logical.start));
+        }
+        let start = to_u32(logical.start.min(self.text.len()));
+        // The piece holding byte `start`.
+        let i = self.pieces.partition_point(|p| p.logical + p.len <= start);
+        let start = match self.pieces.get(i) {
+            Some(p) => p.source + (start - p.logical),
+            None => self.source_offset(logical.start),
+        };
+        let end = self.source_offset(logical.end);
+        TextRange::new(start, end.max(start))
+    }
+
+    /// The simple commands of the script, in source order; see [`Command`] for which.
+    #[must_use]
+    pub fn commands(&self) -> Vec<Command> {
+        match self.tree() {
+            Some(tree) => parse::commands(self, tree),
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether tree-sitter found a syntax error (an ERROR or a missing node): the script is
+    /// half-typed or not valid shell. [`Script::commands`] still returns what it could read.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.tree().is_some_and(|t| t.root_node().has_error())
+    }
+
+    fn tree(&self) -> Option<&tree_sitter::Tree> {
+        self.tree.get_or_init(|| parse::parse(&self.text)).as_ref()
+    }
+}
+
+/// Whether a `SHELL` (its JSON array; empty for the default `/bin/sh -c`) is a POSIX-like
+/// shell whose scripts these commands describe: false for `cmd`, `cmd.exe`, `powershell` and
+/// `pwsh`, with any directory and `.exe` suffix, in any case.
+#[must_use]
+pub fn is_posix_shell(shell: &[String]) -> bool {
+    let Some(program) = shell.first() else {
+        return true;
+    };
+    let name = program
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(program)
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    !matches!(name, "cmd" | "powershell" | "pwsh")
+}
+
+/// Whether a heredoc body run as a file goes to a shell: it has no shebang, or its shebang
+/// names a POSIX-like shell (directly or through `env`).
+fn runs_in_shell(body: &str) -> bool {
+    let Some(line) = body.strip_prefix("#!") else {
+        return true;
+    };
+    let line = line.lines().next().unwrap_or("");
+    let mut words = line.split_whitespace();
+    let basename = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let Some(mut program) = words.next().map(basename) else {
+        return true;
+    };
+    if program == "env" {
+        match words.find(|w| !w.starts_with('-') && !w.contains('=')) {
+            Some(w) => program = basename(w),
+            None => return false,
+        }
+    }
+    matches!(
+        program.as_str(),
+        "sh" | "bash" | "dash" | "ash" | "ksh" | "mksh" | "zsh" | "busybox"
+    )
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("Dockerfiles are smaller than 4 GiB")
+}
+
+#[cfg(test)]
+mod tests;
