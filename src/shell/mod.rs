@@ -51,6 +51,14 @@ impl fmt::Debug for Script {
     }
 }
 
+thread_local! {
+    /// The commands of recently read scripts, keyed by where the script starts in the source,
+    /// its length and its text (the same text at the same place maps to the same ranges).
+    #[allow(clippy::type_complexity)]
+    static RECENT_COMMANDS: std::cell::RefCell<Vec<((u32, usize), String, Vec<Command>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Script {
     fn empty(anchor: u32) -> Script {
         Script {
@@ -196,10 +204,29 @@ impl Script {
     /// The simple commands of the script, in source order; see [`Command`] for which.
     #[must_use]
     pub fn commands(&self) -> Vec<Command> {
-        match self.tree() {
+        // Several rules ask for the commands of the same RUN in turn: keep the last few.
+        let key = (self.source_offset(0), self.text.len());
+        let cached = RECENT_COMMANDS.with(|r| {
+            r.borrow()
+                .iter()
+                .find(|(k, text, _)| *k == key && *text == self.text)
+                .map(|(_, _, c)| c.clone())
+        });
+        if let Some(commands) = cached {
+            return commands;
+        }
+        let commands = match self.tree() {
             Some(tree) => parse::commands(self, tree),
             None => Vec::new(),
-        }
+        };
+        RECENT_COMMANDS.with(|r| {
+            let mut recent = r.borrow_mut();
+            if recent.len() == 16 {
+                recent.remove(0);
+            }
+            recent.push((key, self.text.clone(), commands.clone()));
+        });
+        commands
     }
 
     /// Whether tree-sitter found a syntax error (an ERROR or a missing node): the script is

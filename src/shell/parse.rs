@@ -18,6 +18,35 @@ thread_local! {
 
 /// Parses a script with tree-sitter-bash (one parser per thread, reused).
 pub(super) fn parse(text: &str) -> Option<Tree> {
+    // Several rules read the same RUN one after the other on a thread: parse it once.
+    if let Some(tree) = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, tree)| tree.clone())
+    }) {
+        return Some(tree);
+    }
+    let tree = parse_uncached(text)?;
+    RECENT.with(|r| {
+        let mut recent = r.borrow_mut();
+        if recent.len() == RECENT_CAPACITY {
+            recent.remove(0);
+        }
+        recent.push((text.to_string(), tree.clone()));
+    });
+    Some(tree)
+}
+
+/// How many recently parsed scripts each thread keeps.
+const RECENT_CAPACITY: usize = 32;
+
+thread_local! {
+    /// Recently parsed scripts and their trees (a tree is a cheap reference-counted handle).
+    static RECENT: std::cell::RefCell<Vec<(String, Tree)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn parse_uncached(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
