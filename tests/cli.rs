@@ -495,3 +495,129 @@ fn check_reports_build_problems_found_by_the_engine() {
         Some(0)
     );
 }
+
+#[test]
+fn fix_writes_proven_fixes_atomically_and_diff_only_prints_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let original = "FROM alpine:3.20\r\nRUN apk add curl\r\nRUN echo done\r\nUSER app\r\n";
+    write(dir.path(), "Dockerfile", original.as_bytes());
+    let path = dir.path().join("Dockerfile");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = dflint(&["check", "--diff", "Dockerfile"], dir.path());
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("--- a/Dockerfile") && diff.contains("+RUN apk add --no-cache curl && \\"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original,
+        "--diff writes nothing"
+    );
+    let out = dflint(&["check", "--fix", "Dockerfile"], dir.path());
+    assert!(
+        stderr(&out).contains("fixes applied, 0 rejected by the build check"),
+        "{}",
+        stderr(&out)
+    );
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        fixed,
+        "FROM alpine:3.20\r\nRUN apk add --no-cache curl && \\\r\n    echo done\r\nUSER app\r\n"
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640,
+        "permissions kept"
+    );
+    assert_eq!(out.status.code(), Some(0), "nothing is left to report");
+    let again = dflint(&["check", "--fix", "Dockerfile"], dir.path());
+    assert!(
+        stderr(&again).starts_with("0 fixes applied"),
+        "{}",
+        stderr(&again)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn configuration_selection_and_pragmas_shape_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".dflint.toml",
+        b"ignore = [\"DL3002\"]\n[severity]\nunpinned-base-image = \"error\"\n",
+    );
+    write(dir.path(), "Dockerfile", b"FROM alpine\n# dflint ignore=DFL3006 -- cache kept on purpose\nRUN apk add curl\n# dflint ignore=no-such-rule\nRUN echo\n");
+    let out = dflint(&["check", "--format", "compact", "Dockerfile"], dir.path());
+    assert_eq!(
+        stdout(&out),
+        "Dockerfile:1:6: error[DFL4001] `alpine` has no tag, so each build may pull a different image\n\
+         Dockerfile:4:17: warning[DFL0201] `no-such-rule` is not a dflint code, rule name or alias\n\
+         Dockerfile:5:1: info[DFL3001] `RUN` can be merged with the `RUN` on line 3, saving a layer\n"
+    );
+    write(
+        dir.path(),
+        "bad.toml",
+        b"select = [\"DFL2001\"]\nfail-levle = \"error\"\n",
+    );
+    let out = dflint(&["check", "--config", "bad.toml", "Dockerfile"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("bad.toml:2:1: unknown key `fail-levle` (did you mean `fail-level`?)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dflint(&["check", "--select", "DFL9999", "Dockerfile"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_are_listed_and_documented_and_reports_go_to_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = stdout(&dflint(&["rules"], dir.path()));
+    assert!(
+        list.lines().any(|l| l.starts_with("DFL2001  root-user")),
+        "{list}"
+    );
+    let page = stdout(&dflint(&["rule", "DL3059"], dir.path()));
+    assert!(page.starts_with("DFL3001 consecutive-run\n"), "{page}");
+    assert!(page.contains("## Example"), "{page}");
+    assert_eq!(dflint(&["rule", "nope"], dir.path()).status.code(), Some(2));
+    write(dir.path(), "Dockerfile", b"FROM alpine\n");
+    let out = dflint(
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--output",
+            "report.sarif",
+            "Dockerfile",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let github = stdout(&dflint(
+        &["check", "--format", "github", "Dockerfile"],
+        dir.path(),
+    ));
+    assert!(
+        github.starts_with("::warning file=Dockerfile,line=1,col=1,"),
+        "{github}"
+    );
+}
