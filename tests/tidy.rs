@@ -78,6 +78,21 @@ fn layers_do_not_reach_up_or_do_io() {
         ]
         .concat(),
     ));
+    let shell = rust_files(&src.join("shell"));
+    problems.extend(check_layer(
+        &shell,
+        &[
+            &[
+                "crate::rules",
+                "crate::fix",
+                "crate::cli",
+                "crate::render",
+                "crate::check",
+            ][..],
+            IO,
+        ]
+        .concat(),
+    ));
     let config = rust_files(&src.join("config"));
     problems.extend(check_layer(
         &config,

@@ -6,6 +6,7 @@
 //! Rules read facts from the syntax tree and from the build engine ([`crate::semantic`])
 //! rather than re-deriving them.
 
+mod cleanup;
 pub mod correctness;
 pub mod performance;
 pub mod registry;

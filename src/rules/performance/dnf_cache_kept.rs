@@ -1,15 +1,15 @@
 //! DFL3010 `dnf-cache-kept`: `dnf install` without `dnf clean all` leaves its cache.
 
 use crate::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix};
+use crate::Severity;
+use crate::rules::cleanup::{CleanupSpec, report_uncleaned};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    RPM_VALUE_OPTIONS, image_stages, is_one_of, mount_covers, path_covers, program, real_commands,
-    removes, run_scripts, second_subcommand, subcommand, uncleaned,
+    RPM_VALUE_OPTIONS, is_one_of, mount_covers, path_covers, program, removes, second_subcommand,
+    subcommand,
 };
-use crate::{Severity, rules::DiagnosticExt};
 
 pub static META: RuleMeta = RuleMeta {
     code: "DFL3010",
@@ -105,49 +105,26 @@ fn cleans(command: &Command) -> bool {
             && command.args.iter().any(|a| a.is("all")))
 }
 
+static CLEANUP: CleanupSpec = CleanupSpec {
+    meta: &META,
+    mentions: &["dnf"],
+    installs,
+    // The same tool as the install: `dnf`, `dnf5` or `microdnf`.
+    tool: |install| program(install).unwrap_or("dnf"),
+    cleanup: "clean all",
+    reason: "the cached metadata and packages are not needed once installed, and left in the \
+             layer they make the image bigger",
+};
+
 impl Rule for DnfCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["dnf"]) {
-            let mounts = run.cache_mounts(ctx.escape());
-            if !shipped.contains(&run.stage) || CACHES.iter().any(|c| mount_covers(&mounts, c)) {
-                continue;
-            }
-            let commands = real_commands(&run);
-            let Some((_, install)) = uncleaned(&commands, installs, cleans) else {
-                continue;
-            };
-            let tool = program(&install.command).unwrap_or("dnf");
-            let sudo = if commands.iter().any(|(_, c)| c.sudo && installs(&c.command)) {
-                "sudo "
-            } else {
-                ""
-            };
-            let fix = run.append_offset().map(|at| {
-                Fix::new(
-                    format!("Run `{tool} clean all` at the end of the `RUN`"),
-                    Applicability::Safe,
-                    vec![Edit::insert(at, format!(" && {sudo}{tool} clean all"))],
-                )
-            });
-            out.push(
-                META.diagnostic(
-                    install.command.name.range,
-                    format!(
-                        "`{tool}` installs packages and its cache is not cleaned in this `RUN`"
-                    ),
-                )
-                .with_help(format!(
-                    "end the `RUN` with `{tool} clean all`: the cached metadata and packages are \
-                     not needed once installed, and left in the layer they make the image bigger"
-                ))
-                .with_fix(fix),
-            );
-        }
+        report_uncleaned(ctx, out, &CLEANUP, |_, mounts| {
+            (!CACHES.iter().any(|c| mount_covers(mounts, c))).then_some(cleans)
+        });
     }
 }
 

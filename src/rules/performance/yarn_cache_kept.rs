@@ -1,15 +1,15 @@
 //! DFL3011 `yarn-cache-kept`: `yarn install` without `yarn cache clean` leaves its cache.
 
 use crate::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix};
+use crate::Severity;
+use crate::rules::cleanup::{CleanupSpec, report_uncleaned};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    YARN_VALUE_OPTIONS, image_stages, is_one_of, mount_covers, path_covers, program, real_commands,
-    removes, run_scripts, second_subcommand, subcommand, uncleaned,
+    YARN_VALUE_OPTIONS, is_one_of, mount_covers, path_covers, program, removes, second_subcommand,
+    subcommand,
 };
-use crate::{Severity, rules::DiagnosticExt};
 
 pub static META: RuleMeta = RuleMeta {
     code: "DFL3011",
@@ -96,60 +96,38 @@ fn removes_cache(path: &str, cache_dir: Option<&str>) -> bool {
         || cache_dir.is_some_and(|d| path_covers(path, d))
 }
 
+static CLEANUP: CleanupSpec = CleanupSpec {
+    meta: &META,
+    mentions: &["yarn"],
+    installs,
+    tool: |_| "yarn",
+    cleanup: "cache clean",
+    reason: "the cached packages duplicate `node_modules` and only make the image bigger",
+};
+
 impl Rule for YarnCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["yarn"]) {
-            if !shipped.contains(&run.stage) {
-                continue;
-            }
+        report_uncleaned(ctx, out, &CLEANUP, |run, mounts| {
             let cache_dir = run.env("YARN_CACHE_FOLDER").flatten();
-            let cache_dir = cache_dir.as_deref();
-            let mounts = run.cache_mounts(ctx.escape());
-            if mount_covers(&mounts, CACHE)
+            if mount_covers(mounts, CACHE)
                 || mounts.iter().any(|t| t.ends_with(".cache/yarn"))
-                || cache_dir.is_some_and(|d| mount_covers(&mounts, d))
+                || cache_dir
+                    .as_deref()
+                    .is_some_and(|d| mount_covers(mounts, d))
             {
-                continue;
+                return None;
             }
-            let cleans = |command: &Command| {
-                removes(command, |p| removes_cache(p, cache_dir))
+            Some(move |command: &Command| {
+                removes(command, |p| removes_cache(p, cache_dir.as_deref()))
                     || (program(command) == Some("yarn")
                         && is_one_of(subcommand(command, YARN_VALUE_OPTIONS), &["cache"])
                         && is_one_of(second_subcommand(command, YARN_VALUE_OPTIONS), &["clean"]))
-            };
-            let commands = real_commands(&run);
-            let Some((_, install)) = uncleaned(&commands, installs, cleans) else {
-                continue;
-            };
-            let sudo = if commands.iter().any(|(_, c)| c.sudo && installs(&c.command)) {
-                "sudo "
-            } else {
-                ""
-            };
-            let fix = run.append_offset().map(|at| {
-                Fix::new(
-                    "Run `yarn cache clean` at the end of the `RUN`",
-                    Applicability::Safe,
-                    vec![Edit::insert(at, format!(" && {sudo}yarn cache clean"))],
-                )
-            });
-            out.push(
-                META.diagnostic(
-                    install.command.name.range,
-                    "`yarn` installs packages and its cache is not cleaned in this `RUN`",
-                )
-                .with_help(
-                    "end the `RUN` with `yarn cache clean`: the cached packages duplicate \
-                     `node_modules` and only make the image bigger",
-                )
-                .with_fix(fix),
-            );
-        }
+            })
+        });
     }
 }
 

@@ -1,15 +1,14 @@
 //! DFL3009 `zypper-cache-kept`: `zypper install` without `zypper clean` leaves its cache.
 
 use crate::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix};
+use crate::Severity;
+use crate::rules::cleanup::{CleanupSpec, report_uncleaned};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    ZYPPER_VALUE_OPTIONS, image_stages, is_one_of, mount_covers, path_covers, program,
-    real_commands, removes, run_scripts, subcommand, uncleaned,
+    ZYPPER_VALUE_OPTIONS, is_one_of, mount_covers, path_covers, program, removes, subcommand,
 };
-use crate::{Severity, rules::DiagnosticExt};
 
 pub static META: RuleMeta = RuleMeta {
     code: "DFL3009",
@@ -90,46 +89,25 @@ fn cleans(command: &Command) -> bool {
             && is_one_of(subcommand(command, ZYPPER_VALUE_OPTIONS), &["clean", "cc"]))
 }
 
+static CLEANUP: CleanupSpec = CleanupSpec {
+    meta: &META,
+    mentions: &["zypper"],
+    installs,
+    tool: |_| "zypper",
+    cleanup: "clean",
+    reason: "the downloaded packages are not needed once installed, and left in the layer they \
+             make the image bigger",
+};
+
 impl Rule for ZypperCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["zypper"]) {
-            if !shipped.contains(&run.stage) || mount_covers(&run.cache_mounts(ctx.escape()), CACHE)
-            {
-                continue;
-            }
-            let commands = real_commands(&run);
-            let Some((_, install)) = uncleaned(&commands, installs, cleans) else {
-                continue;
-            };
-            let sudo = if commands.iter().any(|(_, c)| c.sudo && installs(&c.command)) {
-                "sudo "
-            } else {
-                ""
-            };
-            let fix = run.append_offset().map(|at| {
-                Fix::new(
-                    "Run `zypper clean` at the end of the `RUN`",
-                    Applicability::Safe,
-                    vec![Edit::insert(at, format!(" && {sudo}zypper clean"))],
-                )
-            });
-            out.push(
-                META.diagnostic(
-                    install.command.name.range,
-                    "`zypper` installs packages and its cache is not cleaned in this `RUN`",
-                )
-                .with_help(
-                    "end the `RUN` with `zypper clean`: the downloaded packages are not needed \
-                     once installed, and left in the layer they make the image bigger",
-                )
-                .with_fix(fix),
-            );
-        }
+        report_uncleaned(ctx, out, &CLEANUP, |_, mounts| {
+            (!mount_covers(mounts, CACHE)).then_some(cleans)
+        });
     }
 }
 
