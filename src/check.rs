@@ -3,7 +3,7 @@
 //! [`Config`]; nothing here reads files or the environment.
 
 use crate::config::{Config, RuleId};
-use crate::diagnostic::{Category, Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, Severity, answers_to};
 use crate::fix::{FixMode, FixOutcome};
 use crate::rules::{RuleContext, RuleMeta, RuleOptions, RuleStatus, registry::RULES};
 use crate::semantic::compare::Area;
@@ -46,22 +46,15 @@ fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
     }
 }
 
-/// Whether a pragma or selector `code` names the diagnostic.
-fn names(d: &Diagnostic, code: &str) -> bool {
-    code.eq_ignore_ascii_case(d.code)
-        || code.eq_ignore_ascii_case(d.name)
-        || d.aliases.iter().any(|a| code.eq_ignore_ascii_case(a))
-}
-
 /// Whether any code of dflint answers to `code`.
 fn is_known(code: &str) -> bool {
     RULES.iter().any(|r| r.meta().answers_to(code))
         || SyntaxErrorCode::ALL
             .iter()
-            .any(|c| code.eq_ignore_ascii_case(c.code()) || code.eq_ignore_ascii_case(c.name()))
+            .any(|c| answers_to(code, c.code(), c.name(), &[]))
         || ProblemKind::ALL
             .iter()
-            .any(|k| code.eq_ignore_ascii_case(k.code()) || code.eq_ignore_ascii_case(k.as_str()))
+            .any(|k| answers_to(code, k.code(), k.as_str(), &[]))
 }
 
 /// The rule options the configuration sets.
@@ -113,7 +106,7 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
             .map(Diagnostic::from),
     );
     // Syntax errors and build problems are always reported unless explicitly ignored.
-    diagnostics.retain(|d| !config.ignore.iter().any(|s| names(d, s)));
+    diagnostics.retain(|d| !config.ignore.iter().any(|s| d.answers_to(s)));
     let options = rule_options(config);
     let ctx = RuleContext {
         source,
@@ -130,10 +123,10 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     if !config.disable_ignore_pragma {
         let suppressions = Suppressions::collect(&parsed);
         // Syntax errors cannot be suppressed: the builder rejects the file anyway.
-        found.retain(|d| !suppressions.is_suppressed(d.range, &|code| names(d, code)));
+        found.retain(|d| !suppressions.is_suppressed(d.range, &|code| d.answers_to(code)));
         diagnostics.retain(|d| {
             d.category == Category::Syntax
-                || !suppressions.is_suppressed(d.range, &|code| names(d, code))
+                || !suppressions.is_suppressed(d.range, &|code| d.answers_to(code))
         });
         let from_dflint = |range: crate::syntax::TextRange| {
             suppressions

@@ -74,6 +74,23 @@ pub struct Diagnostic {
     pub fix: Option<crate::fix::Fix>,
 }
 
+/// Whether `selector` names a check by its code, its name or one of its aliases, ignoring
+/// ASCII case: how pragmas and rule lookups match.
+#[must_use]
+pub fn answers_to(selector: &str, code: &str, name: &str, aliases: &[&str]) -> bool {
+    selector.eq_ignore_ascii_case(code)
+        || selector.eq_ignore_ascii_case(name)
+        || aliases.iter().any(|a| selector.eq_ignore_ascii_case(a))
+}
+
+impl Diagnostic {
+    /// Whether `selector` names this diagnostic's check (see [`answers_to`]).
+    #[must_use]
+    pub fn answers_to(&self, selector: &str) -> bool {
+        answers_to(selector, self.code, self.name, self.aliases)
+    }
+}
+
 impl From<&crate::semantic::Problem> for Diagnostic {
     fn from(p: &crate::semantic::Problem) -> Self {
         Diagnostic {

@@ -124,12 +124,7 @@ impl RuleMeta {
     /// Whether `selector` names this rule: its code, its name or one of its aliases.
     #[must_use]
     pub fn answers_to(&self, selector: &str) -> bool {
-        selector.eq_ignore_ascii_case(self.code)
-            || selector.eq_ignore_ascii_case(self.name)
-            || self
-                .aliases
-                .iter()
-                .any(|a| selector.eq_ignore_ascii_case(a))
+        crate::diagnostic::answers_to(selector, self.code, self.name, self.aliases)
     }
 }
 

@@ -258,6 +258,35 @@ pub fn is_posix_shell(shell: &[String]) -> bool {
     !matches!(name, "cmd" | "powershell" | "pwsh")
 }
 
+/// Whether `shell` is known to be a POSIX shell (`sh`, `bash`, `dash`, `busybox`...,
+/// directly or through `env`). Stricter than [`is_posix_shell`], which only rules out the
+/// Windows shells: a rule that rewrites shell syntax needs to know the shell reads it.
+#[must_use]
+pub fn is_known_posix_shell(shell: &[String]) -> bool {
+    let program = |s: &str| {
+        let base = s
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(s)
+            .to_ascii_lowercase();
+        base.strip_suffix(".exe").unwrap_or(&base).to_string()
+    };
+    let Some(first) = shell.first() else {
+        return false;
+    };
+    let mut name = program(first);
+    if name == "env" {
+        let Some(next) = shell.get(1) else {
+            return false;
+        };
+        name = program(next);
+    }
+    matches!(
+        name.as_str(),
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "yash" | "busybox"
+    )
+}
+
 /// Whether a heredoc body run as a file goes to a shell: it has no shebang, or its shebang
 /// names a POSIX-like shell (directly or through `env`).
 fn runs_in_shell(body: &str) -> bool {

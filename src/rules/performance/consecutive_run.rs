@@ -6,6 +6,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::split_and_list;
 use crate::semantic::{Base, Build, Field};
+use crate::shell::is_known_posix_shell;
 use crate::syntax::{SyntaxElement, SyntaxKind, TextRange};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -85,32 +86,6 @@ const STATEFUL: &[&str] = &[
     "shopt", "source", "trap", "typeset", "ulimit", "umask", "unalias", "unset",
 ];
 
-/// Whether a shell program is a POSIX shell.
-fn is_posix_shell(shell: &[String]) -> bool {
-    let program = |s: &str| {
-        let base = s
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(s)
-            .to_ascii_lowercase();
-        base.strip_suffix(".exe").unwrap_or(&base).to_string()
-    };
-    let Some(first) = shell.first() else {
-        return false;
-    };
-    let mut name = program(first);
-    if name == "env" {
-        let Some(next) = shell.get(1) else {
-            return false;
-        };
-        name = program(next);
-    }
-    matches!(
-        name.as_str(),
-        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "yash" | "busybox"
-    )
-}
-
 /// Whether the shell in force at the start of stage `index` is a POSIX shell.
 fn stage_starts_posix(build: &Build, index: usize) -> bool {
     let mut current = index;
@@ -133,7 +108,7 @@ fn stage_starts_posix(build: &Build, index: usize) -> bool {
                     return false;
                 };
                 if let Field::Set(shell) = &base_stage.config.shell {
-                    return is_posix_shell(shell);
+                    return is_known_posix_shell(shell);
                 }
                 current = *base;
             }
@@ -551,7 +526,7 @@ impl Rule for ConsecutiveRun {
                 SyntaxKind::SHELL_INSTR => {
                     posix = instruction
                         .exec_form()
-                        .is_some_and(|a| is_posix_shell(&a.strings()));
+                        .is_some_and(|a| is_known_posix_shell(&a.strings()));
                 }
                 SyntaxKind::RUN_INSTR => {
                     if let Some(first) = previous
