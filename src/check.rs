@@ -5,8 +5,9 @@
 use crate::config::{Config, RuleId};
 use crate::diagnostic::{Category, Diagnostic, Severity, answers_to};
 use crate::fix::{FixMode, FixOutcome};
-use crate::rules::{RuleContext, RuleMeta, RuleOptions, RuleStatus, registry::RULES};
+use crate::rules::{RuleContext, RuleOptions, registry::RULES};
 use crate::semantic::compare::Area;
+use crate::semantic::context::IgnoreFile;
 use crate::semantic::{BuildOptions, ProblemKind, evaluate};
 use crate::suppress::{PragmaSource, Suppressions};
 use crate::syntax::{SyntaxErrorCode, parse};
@@ -20,21 +21,15 @@ pub struct Settings<'a> {
     pub path: &'a str,
     /// Report suppression pragmas that suppress nothing.
     pub report_unused_ignores: bool,
+    /// The ignore file of the file's build context, for the rules that look at what the
+    /// builder receives.
+    pub ignore_file: &'a IgnoreFile,
 }
 
 /// A pragma names a code no rule answers to.
 pub const UNKNOWN_SUPPRESSION: (&str, &str) = ("DFL0201", "unknown-suppression");
 /// A pragma suppresses nothing.
 pub const UNUSED_SUPPRESSION: (&str, &str) = ("DFL0202", "unused-suppression");
-
-fn rule_id(meta: &RuleMeta) -> RuleId<'_> {
-    RuleId {
-        code: meta.code,
-        name: meta.name,
-        aliases: meta.aliases,
-        preview: meta.status == RuleStatus::Preview,
-    }
-}
 
 /// The identity configuration selects a diagnostic by.
 fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
@@ -55,19 +50,6 @@ fn is_known(code: &str) -> bool {
         || ProblemKind::ALL
             .iter()
             .any(|k| answers_to(code, k.code(), k.as_str(), &[]))
-}
-
-/// The rule options the configuration sets.
-fn rule_options(config: &Config) -> RuleOptions {
-    let require_digest = crate::rules::find("unpinned-base-image")
-        .and_then(|r| config.rule_options(&rule_id(r.meta())))
-        .and_then(|o| o.get("require-digest"))
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    RuleOptions {
-        require_digest,
-        trusted_registries: config.trusted_registries.clone(),
-    }
 }
 
 fn pragma_diagnostic(
@@ -107,16 +89,15 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     );
     // Syntax errors and build problems are always reported unless explicitly ignored.
     diagnostics.retain(|d| !config.ignore.iter().any(|s| d.answers_to(s)));
-    let options = rule_options(config);
+    let options = RuleOptions::from_config(config);
     let ctx = RuleContext {
         source,
         parse: &parsed,
         build: &build,
         options: &options,
+        ignore_file: settings.ignore_file,
     };
-    let mut found = crate::rules::run(&ctx, &|meta| {
-        config.is_enabled(&rule_id(meta), settings.path)
-    });
+    let mut found = crate::rules::run(&ctx, &|meta| config.is_enabled(&meta.id(), settings.path));
     for d in &mut found {
         d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);
     }

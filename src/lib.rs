@@ -31,6 +31,7 @@ pub fn check(source: &str) -> Vec<Diagnostic> {
             config: &config,
             path: "Dockerfile",
             report_unused_ignores: false,
+            ignore_file: &semantic::context::IgnoreFile::Unknown,
         },
     )
 }

@@ -104,7 +104,14 @@ fn registry_and_category_modules_are_generated_from_the_file_tree() {
     for f in &files {
         by_category.entry(&f.category).or_default().push(f);
     }
-    for category in ["correctness", "performance", "reproducibility", "security"] {
+    for category in [
+        "correctness",
+        "maintainability",
+        "performance",
+        "reproducibility",
+        "security",
+        "style",
+    ] {
         let mut text = format!("//! {category} rules. {HEADER}.\n");
         if let Some(rules) = by_category.get(category) {
             text.push('\n');

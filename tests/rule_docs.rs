@@ -1,8 +1,12 @@
 //! Every rule's documentation is a test: the `## Example` Dockerfile must trigger the rule
-//! and the `## Use instead` Dockerfile must not.
+//! and the `## Use instead` Dockerfile must not. A rule that needs configuration shows it
+//! in an `## Options` section (a ```toml block of `.dflint.toml`); one that looks at the
+//! build context's `.dockerignore` shows it in a ```dockerignore block (without one, the
+//! context has no ignore file).
 
 use dflint::rules::registry::RULES;
 use dflint::rules::{Rule, RuleContext, RuleOptions};
+use dflint::semantic::context::{DockerIgnore, IgnoreFile};
 use dflint::semantic::{BuildOptions, evaluate};
 use dflint::syntax::parse;
 
@@ -14,15 +18,46 @@ fn example<'d>(docs: &'d str, heading: &str) -> Option<&'d str> {
     block.split("```").next()
 }
 
+/// A fenced block of `lang` in `docs`.
+fn block<'d>(docs: &'d str, lang: &str) -> Option<&'d str> {
+    let block = docs.split(&format!("```{lang}\n")).nth(1)?;
+    block.split("```").next()
+}
+
+/// The rule options of the `.dflint.toml` block in the docs' `## Options` section, if any.
+fn options(rule: &dyn Rule) -> RuleOptions {
+    let m = rule.meta();
+    let Some(section) = m.docs.split("## Options").nth(1) else {
+        return RuleOptions::default();
+    };
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let Some(toml) = block(section, "toml") else {
+        return RuleOptions::default();
+    };
+    let config = dflint::config::parse_toml(toml, ".dflint.toml")
+        .unwrap_or_else(|e| panic!("{}: the Options block: {e}", m.code));
+    RuleOptions::from_config(&config)
+}
+
+/// The build context's ignore file: the docs' ```dockerignore block, or none.
+fn ignore_file(rule: &dyn Rule) -> IgnoreFile {
+    match block(rule.meta().docs, "dockerignore") {
+        Some(text) => IgnoreFile::Present(DockerIgnore::parse(text)),
+        None => IgnoreFile::Absent,
+    }
+}
+
 fn diagnostics(rule: &dyn Rule, source: &str) -> Vec<String> {
     let parse = parse(source);
     let build = evaluate(&parse, &BuildOptions::default());
-    let options = RuleOptions::default();
+    let options = options(rule);
+    let ignore_file = ignore_file(rule);
     let ctx = RuleContext {
         source,
         parse: &parse,
         build: &build,
         options: &options,
+        ignore_file: &ignore_file,
     };
     let mut out = Vec::new();
     rule.check(&ctx, &mut out);

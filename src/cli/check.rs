@@ -16,8 +16,8 @@ use crate::config::{Config, RuleId};
 use crate::fix::FixMode;
 use crate::render::{FileReport, RuleInfo};
 use crate::rules::registry::RULES;
-use crate::rules::{RuleMeta, RuleStatus};
 use crate::semantic::ProblemKind;
+use crate::semantic::context::IgnoreFile;
 use crate::syntax::SyntaxErrorCode;
 use crate::{Diagnostic, Settings, Severity};
 
@@ -57,13 +57,7 @@ pub(crate) struct CheckOptions<'a> {
 
 /// Every code dflint can report, as configuration selects them.
 fn known_ids() -> Vec<RuleId<'static>> {
-    let rule = |m: &'static RuleMeta| RuleId {
-        code: m.code,
-        name: m.name,
-        aliases: m.aliases,
-        preview: m.status == RuleStatus::Preview,
-    };
-    let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| rule(r.meta())).collect();
+    let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| r.meta().id()).collect();
     ids.extend(SyntaxErrorCode::ALL.iter().map(|c| RuleId {
         code: c.code(),
         name: c.name(),
@@ -259,10 +253,16 @@ fn check_one(
     options: &CheckOptions<'_>,
 ) -> Result<Checked, String> {
     let text = read_input(input)?;
+    let ignore_file = match &input.path {
+        Some(path) => super::context::ignore_file_of(path)
+            .map_err(|e| format!("{}: cannot read its .dockerignore: {e}", input.display))?,
+        None => IgnoreFile::Unknown,
+    };
     let settings = Settings {
         config,
         path: relative,
         report_unused_ignores: options.report_unused_ignores,
+        ignore_file: &ignore_file,
     };
     let mut checked = Checked {
         display: input.display.clone(),

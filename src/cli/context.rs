@@ -5,7 +5,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use crate::semantic::context::BuildContext;
+use crate::semantic::context::{BuildContext, DockerIgnore, IgnoreFile};
 
 /// Reads the build context rooted at `dir`.
 ///
@@ -76,6 +76,23 @@ fn read_dockerignore(dir: &Path, dockerfile: Option<&Path>) -> io::Result<Option
         }
     }
     read_if_file(&dir.join(".dockerignore"))
+}
+
+/// The ignore file of the build context of the Dockerfile at `dockerfile`, taking the
+/// Dockerfile's directory as the context (what `docker build -f DIR/Dockerfile DIR` sees).
+///
+/// # Errors
+///
+/// Returns the error of reading an ignore file that exists.
+pub(crate) fn ignore_file_of(dockerfile: &Path) -> io::Result<IgnoreFile> {
+    let dir = match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Ok(match read_dockerignore(dir, Some(dockerfile))? {
+        Some(text) => IgnoreFile::Present(DockerIgnore::parse(&text)),
+        None => IgnoreFile::Absent,
+    })
 }
 
 /// Reads `path` as text when it is a regular file (following links); `None` when nothing

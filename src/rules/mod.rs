@@ -8,16 +8,19 @@
 
 mod cleanup;
 pub mod correctness;
+pub mod maintainability;
 pub mod performance;
 pub mod registry;
 pub mod reproducibility;
 pub mod security;
+pub mod style;
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::semantic::Build;
 use crate::semantic::compare::Area;
+use crate::semantic::context::IgnoreFile;
 use crate::syntax::{Parse, TextRange};
 
 /// What a rule is about.
@@ -31,6 +34,11 @@ pub enum RuleCategory {
     Performance,
     /// Building twice may not give the same image.
     Reproducibility,
+    /// The Dockerfile is harder to read or to change than it needs to be, or uses a form
+    /// that is deprecated.
+    Maintainability,
+    /// Consistent spelling: casing, spacing, the preferred form of an instruction.
+    Style,
 }
 
 impl RuleCategory {
@@ -42,6 +50,8 @@ impl RuleCategory {
             RuleCategory::Security => "security",
             RuleCategory::Performance => "performance",
             RuleCategory::Reproducibility => "reproducibility",
+            RuleCategory::Maintainability => "maintainability",
+            RuleCategory::Style => "style",
         }
     }
 }
@@ -121,6 +131,17 @@ impl RuleMeta {
         }
     }
 
+    /// The rule as configuration selects it.
+    #[must_use]
+    pub fn id(&self) -> crate::config::RuleId<'_> {
+        crate::config::RuleId {
+            code: self.code,
+            name: self.name,
+            aliases: self.aliases,
+            preview: self.status == RuleStatus::Preview,
+        }
+    }
+
     /// Whether `selector` names this rule: its code, its name or one of its aliases.
     #[must_use]
     pub fn answers_to(&self, selector: &str) -> bool {
@@ -157,6 +178,28 @@ pub struct RuleOptions {
     pub require_digest: bool,
     /// Registries base images may come from (empty: any).
     pub trusted_registries: Vec<String>,
+    /// Labels every image must have, with the kind of value each must hold.
+    pub required_labels: Vec<crate::config::RequiredLabel>,
+    /// Labels other than `required_labels` are reported.
+    pub strict_labels: bool,
+}
+
+impl RuleOptions {
+    /// The rule options `config` sets.
+    #[must_use]
+    pub fn from_config(config: &crate::config::Config) -> RuleOptions {
+        let require_digest = find("unpinned-base-image")
+            .and_then(|r| config.rule_options(&r.meta().id()))
+            .and_then(|o| o.get("require-digest"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        RuleOptions {
+            require_digest,
+            trusted_registries: config.trusted_registries.clone(),
+            required_labels: config.required_labels.clone(),
+            strict_labels: config.strict_labels,
+        }
+    }
 }
 
 /// What a rule sees of a file.
@@ -166,6 +209,8 @@ pub struct RuleContext<'a> {
     /// The build the file describes, evaluated with default options.
     pub build: &'a Build,
     pub options: &'a RuleOptions,
+    /// The ignore file of the build context, when the file has one.
+    pub ignore_file: &'a IgnoreFile,
 }
 
 impl<'a> RuleContext<'a> {
@@ -220,6 +265,7 @@ pub fn run(ctx: &RuleContext<'_>, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Di
 pub(crate) mod test_support {
     use super::{Rule, RuleContext, RuleOptions};
     use crate::Diagnostic;
+    use crate::semantic::context::IgnoreFile;
 
     /// The diagnostics of `rule` on `source`, with default options.
     pub(crate) fn check(rule: &dyn Rule, source: &str) -> Vec<Diagnostic> {
@@ -232,6 +278,17 @@ pub(crate) mod test_support {
         source: &str,
         options: &RuleOptions,
     ) -> Vec<Diagnostic> {
+        check_in_context(rule, source, options, &IgnoreFile::Unknown)
+    }
+
+    /// The diagnostics of `rule` on `source`, with `options` and the build context's
+    /// ignore file.
+    pub(crate) fn check_in_context(
+        rule: &dyn Rule,
+        source: &str,
+        options: &RuleOptions,
+        ignore_file: &IgnoreFile,
+    ) -> Vec<Diagnostic> {
         let parse = crate::syntax::parse(source);
         let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
         let ctx = RuleContext {
@@ -239,6 +296,7 @@ pub(crate) mod test_support {
             parse: &parse,
             build: &build,
             options,
+            ignore_file,
         };
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);

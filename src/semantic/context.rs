@@ -585,6 +585,30 @@ impl SourceMatch {
     }
 }
 
+/// What is known of the ignore file of a Dockerfile's build context.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum IgnoreFile {
+    /// Nothing is known: the Dockerfile came without a build context (standard input, an
+    /// editor buffer without a path).
+    #[default]
+    Unknown,
+    /// The context has no ignore file: every file is sent to the builder.
+    Absent,
+    /// The context's ignore file.
+    Present(DockerIgnore),
+}
+
+impl IgnoreFile {
+    /// The ignore file's rules, when there is one.
+    #[must_use]
+    pub fn rules(&self) -> Option<&DockerIgnore> {
+        match self {
+            IgnoreFile::Present(ignore) => Some(ignore),
+            _ => None,
+        }
+    }
+}
+
 /// A build context: the files under the context directory and the ignore rules that apply
 /// to them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
