@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3014", "DS021"],
+    aliases: &["DL3014", "DS021", "DF015"],
     summary: "`apt-get install` runs without `-y`, so it may stop at a confirmation prompt.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

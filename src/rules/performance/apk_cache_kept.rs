@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3019", "DS025"],
+    aliases: &["DL3019", "DS025", "DF029"],
     summary: "`apk add` runs without `--no-cache` and leaves the package index in the image.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

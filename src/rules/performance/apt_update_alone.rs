@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DS017", "CKV_DOCKER_5"],
+    aliases: &["DS017", "CKV_DOCKER_5", "DF028"],
     summary: "`apt-get update` runs in a RUN that installs no package.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3059"],
+    aliases: &["DL3059", "DF003"],
     summary: "A `RUN` directly follows another `RUN` with the same flags and could be merged with it.",
     docs: r#"## What it does
 Checks each `RUN` against the instruction before it in the same stage. It flags a `RUN` that

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &[],
+    aliases: &["DF070"],
     summary: "The sources are copied before the dependency install, so every source change reruns the install.",
     docs: r#"## What it does
 Checks each `COPY` or `ADD` of the whole build context (`.`, `./`, `*`) or of a source

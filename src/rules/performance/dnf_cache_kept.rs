@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3040", "DS019", "DS027"],
+    aliases: &["DL3040", "DS019", "DS027", "DF046"],
     summary: "A RUN installs packages with dnf or microdnf and does not run `dnf clean all`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

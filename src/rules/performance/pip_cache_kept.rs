@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3042"],
+    aliases: &["DL3042", "DF030"],
     summary: "`pip install` runs without `--no-cache-dir` and leaves its cache in the image.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

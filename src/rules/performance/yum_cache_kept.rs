@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3032", "DS015"],
+    aliases: &["DL3032", "DS015", "DF047"],
     summary: "A RUN installs packages with yum and does not run `yum clean all`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

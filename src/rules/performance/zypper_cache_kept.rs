@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3036", "DS020"],
+    aliases: &["DL3036", "DS020", "DF045"],
     summary: "A RUN installs packages with zypper and does not run `zypper clean`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, and the scripts they give to a shell (heredocs, quoted

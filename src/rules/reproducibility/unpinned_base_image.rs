@@ -14,7 +14,14 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3006", "DL3007", "DS001", "CKV_DOCKER_7"],
+    aliases: &[
+        "DL3006",
+        "DL3007",
+        "DS001",
+        "CKV_DOCKER_7",
+        "DF001",
+        "DF024",
+    ],
     summary: "A FROM pulls an external image without a tag, or with the `latest` tag.",
     docs: r#"## What it does
 Checks the base image of every stage, whether or not the target needs that stage, as the

@@ -13,7 +13,14 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3002", "DS002", "CKV_DOCKER_3", "CKV_DOCKER_8"],
+    aliases: &[
+        "DL3002",
+        "DS002",
+        "CKV_DOCKER_3",
+        "CKV_DOCKER_8",
+        "DF002",
+        "DF020",
+    ],
     summary: "The final stage runs its processes as root.",
     docs: r#"## What it does
 Checks the user the final image runs as: the last `USER` of the target stage (after

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3064", "SecretsUsedInArgOrEnv", "DS031"],
+    aliases: &["DL3064", "SecretsUsedInArgOrEnv", "DS031", "DF013", "DF014"],
     summary: "An ARG, ENV or LABEL holds a password, token or key.",
     docs: r#"## What it does
 Checks the names and values of `ARG`, `ENV` and `LABEL` (also inside `ONBUILD`), in every
