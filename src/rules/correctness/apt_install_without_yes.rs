@@ -36,6 +36,11 @@ that can ask for a confirmation: `install`, `reinstall`, `remove`, `purge`, `aut
 The fix inserts ` -y` after the subcommand; commands in heredocs and `sh -c` strings are
 not fixed.
 
+Differences from hadolint (`DL3014`): hadolint checks `apt-get install` only. dflint also
+checks `apt`, the other subcommands that ask (`upgrade`, `dist-upgrade`, `autoremove`...),
+and commands behind `sudo`; it does not flag a simulation (`apt-get install -s`), which
+asks nothing.
+
 ## Why is this bad?
 When apt has to install more than was asked for, or remove something, it asks "Do you want
 to continue? [Y/n]". A build has no terminal to answer: the prompt reads the end of its

@@ -33,6 +33,11 @@ A builder stage whose files are only copied with `COPY --from` does not ship its
 The fix inserts ` --no-cache` after `add`; commands in heredocs and `sh -c` strings are not
 fixed.
 
+Differences from hadolint (`DL3019`): hadolint flags every `apk add` without
+`--no-cache`. dflint does not flag stages that do not ship (a builder stage whose files are
+copied out), a `RUN` that removes `/var/cache/apk` afterwards, or `--no-network`; these three
+cases are all the corpus findings of hadolint that dflint does not repeat.
+
 ## Why is this bad?
 Without `--no-cache`, `apk` keeps the package index it downloads (and with a configured
 cache, the packages) under `/var/cache/apk`: megabytes in an image whose point is often to

@@ -31,6 +31,11 @@ mentions `APT::Install-Recommends`: a configuration file written there.
 The fix inserts ` --no-install-recommends` after `install`; commands in heredocs and `sh -c`
 strings are not fixed.
 
+Differences from hadolint (`DL3015`): hadolint checks `apt-get install` only; dflint also
+checks `apt install`, which installs recommended packages the same way. On the corpus every
+hadolint finding is also a dflint one; the `apt install` commands are the findings dflint
+adds.
+
 ## Why is this bad?
 By default apt also installs the packages that the requested ones *recommend*:
 documentation, optional helpers, sometimes whole toolchains. In an image they are rarely

@@ -43,6 +43,15 @@ The fix appends ` && rm -rf /var/lib/apt/lists/*` to the `RUN` (with `sudo` when
 uses it) when its last command ends the script at the top level (after its redirections);
 RUNs with heredocs are not fixed.
 
+Differences from hadolint (`DL3009`): hadolint flags the `apt-get update`; dflint flags
+the install, since that is what leaves the lists behind. dflint accepts `apt-get
+dist-clean` (apt 2.7 and later), which removes the lists and which hadolint does not know:
+this is most of the `RUN`s flagged by hadolint only on the corpus. A `RUN` with
+`apt-get update` and no install is `apt-update-alone` here. dflint follows the order of the
+script: lists removed and then downloaded again by a later `apt-get update` in the same
+`RUN` are flagged, as is a removal of a misspelt path (`/var/lib/apt/list/*`,
+`/var/lib/apt-lists/*`); hadolint accepts both.
+
 ## Why is this bad?
 `apt-get update` downloads the package lists to `/var/lib/apt/lists`: tens of megabytes that
 are only needed to install packages. Files removed by a later `RUN` still take space in the

@@ -27,6 +27,12 @@ shell form, neither has a heredoc, both have the same flags (`--mount`, `--netwo
 switching to `cmd` or PowerShell, no Windows base image). In a row of three or more such
 `RUN`s, every one after the first is reported.
 
+Differences from hadolint (`DL3059`): hadolint does not flag a `RUN` when either of the
+two has more than two commands; dflint does, since the extra layer costs the same however
+long the scripts are. That is most of the corpus findings of dflint only (about 4,400).
+dflint skips exec-form `RUN`s, heredocs and Windows shells (`cmd`, PowerShell), where two
+scripts cannot be joined with `&&`; those are the findings of hadolint only.
+
 ## Why is this bad?
 Every `RUN` makes a layer. Commands that belong together and run one after the other with
 the same flags and environment gain nothing from separate layers: the image carries more

@@ -38,6 +38,11 @@ The fix appends ` && dnf clean all` to the `RUN` (`microdnf clean all`, `dnf5 cl
 the same tool as the install, with `sudo` when an install uses it) when its last command
 ends the script at the top level (after its redirections); RUNs with heredocs are not fixed.
 
+Differences from hadolint (`DL3040`): dflint does not flag stages that do not ship (a
+builder stage running `dnf install -y tar`, for example). It checks `microdnf install` the same
+way as `dnf install`, where hadolint 2.15.1 misses `microdnf install` without a cleanup; and it
+accepts `microdnf clean all`, after which hadolint still reports some long scripts.
+
 ## Why is this bad?
 dnf keeps the repository metadata and the packages it downloads in `/var/cache/dnf`
 (`/var/cache/yum` for microdnf, `/var/cache/libdnf5` for dnf5): often a hundred megabytes or

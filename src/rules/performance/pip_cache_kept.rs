@@ -42,6 +42,13 @@ A builder stage whose files are only copied with `COPY --from` does not ship its
 The fix inserts ` --no-cache-dir` after `install`; commands in heredocs and `sh -c` strings
 are not fixed.
 
+Differences from hadolint (`DL3042`): dflint does not flag stages that do not ship (a
+builder stage's `pip install -r requirements.txt`), exec-form `RUN`s (hadolint does), or a
+`RUN` that removes `~/.cache/pip` afterwards; it accepts `--no-cache`, which pip reads as
+`--no-cache-dir` (pip accepts unambiguous prefixes of its options) and hadolint does not. It
+flags `pip` behind `sudo` and `pip` called by path (`/usr/local/bin/pip3`), which hadolint
+misses.
+
 ## Why is this bad?
 pip keeps every wheel it downloads or builds in `~/.cache/pip`, so that the next install is
 faster. An image build installs once: the cache only adds its size, often as much as the

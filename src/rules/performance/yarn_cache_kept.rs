@@ -39,6 +39,9 @@ The fix appends ` && yarn cache clean` to the `RUN` (with `sudo` when an install
 when its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
+Differences from hadolint (`DL3060`): dflint does not flag stages that do not ship, and
+it accepts a removal of the yarn cache directory as a cleanup.
+
 ## Why is this bad?
 yarn keeps a copy of every package it downloads in its global cache, next to the copy in
 `node_modules`: the cache can be as big as the dependencies themselves, and an image

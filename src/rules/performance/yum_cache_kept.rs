@@ -38,6 +38,10 @@ The fix appends ` && yum clean all` to the `RUN` (with `sudo` when an install us
 its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
+Differences from hadolint (`DL3032`): dflint does not flag stages that do not ship (the
+corpus findings of hadolint only), and it flags `yum install` in `RUN`s whose removals do not
+cover `/var/cache/yum`, which hadolint accepts when any `rm -rf` follows (`rm -rf /tmp/*`).
+
 ## Why is this bad?
 yum keeps the repository metadata and the packages it downloads in `/var/cache/yum`: often a
 hundred megabytes or more. Files removed by a later `RUN` still take space in the earlier

@@ -36,6 +36,9 @@ The fix appends ` && zypper clean` to the `RUN` (with `sudo` when an install use
 its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
+Differences from hadolint (`DL3036`): dflint does not flag stages that do not ship, and
+it accepts a removal of `/var/cache/zypp` as a cleanup.
+
 ## Why is this bad?
 zypper keeps the packages it downloads and the repository metadata in `/var/cache/zypp`.
 Files removed by a later `RUN` still take space in the earlier layer, so the cache must be

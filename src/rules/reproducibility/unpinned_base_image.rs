@@ -35,6 +35,13 @@ When the image comes from the default of an `ARG`, the message names that ARG. A
 engine cannot resolve (an ARG without a default, a value only known at build time) is not
 flagged: its tag is not known.
 
+Differences from hadolint (`DL3006`, `DL3007`): hadolint skips every image that starts
+with a variable (`FROM $BASE_IMAGE`) and flags names built from a variable that are in fact
+stages of the file (`FROM base-$TARGETARCH`). dflint resolves both through the build engine:
+it flags `FROM $BASE_IMAGE` when the ARG's default has no tag (about 120 corpus findings
+hadolint misses) and recognises `base-$TARGETARCH` as one of the file's stages (about 70
+hadolint findings that dflint does not repeat).
+
 ## Why is this bad?
 `latest` is whatever the image's maintainers pushed last. Two builds of the same Dockerfile,
 a week apart, can start from different operating system releases or language runtimes, and

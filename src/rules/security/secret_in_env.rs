@@ -50,6 +50,14 @@ names that say they are checksums, and variable references are not random-lookin
 Each pair gives one diagnostic, on the value when it looks like a credential, otherwise on
 the name.
 
+Differences from hadolint (`DL3064`): hadolint matches a list of names (and any name
+with `username`, `password`, `secret`, `token`...). dflint splits names into words, so a name
+that is *about* a secret (`USERNAME`, `SECRET_FILE`, `PASSWORD_FILE`) is not flagged, nor is
+a placeholder (`ENV PASSWORD=`, `XXXXXXXX`); these are the corpus findings of hadolint only.
+dflint also reads values (tokens, keys, URLs with passwords, random strings) and names
+hadolint does not know (`ORACLE_PWD`, `COMPOSER_AUTH`, `MAIL_PASS`), which are the findings
+of dflint only.
+
 ## Why is this bad?
 An `ENV` or `LABEL` is part of the image config: anyone who can pull the image reads it with
 `docker inspect`, and every container started from it has it. The value of an `ARG` is not in
