@@ -5,6 +5,8 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::copy_from_unknown_stage::CopyFromUnknownStage,
+    &super::correctness::reserved_stage_name::ReservedStageName,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
