@@ -7,6 +7,7 @@ use super::Rule;
 pub static RULES: &[&dyn Rule] = &[
     &super::correctness::copy_from_unknown_stage::CopyFromUnknownStage,
     &super::correctness::reserved_stage_name::ReservedStageName,
+    &super::correctness::constant_platform::ConstantPlatform,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
@@ -22,4 +23,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::style::redundant_target_platform::RedundantTargetPlatform,
 ];
