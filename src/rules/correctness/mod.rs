@@ -3,4 +3,7 @@
 pub mod apt_install_without_yes;
 pub mod constant_platform;
 pub mod copy_from_unknown_stage;
+pub mod copy_whole_filesystem;
+pub mod invalid_default_arg_in_from;
 pub mod reserved_stage_name;
+pub mod undefined_arg_in_from;
