@@ -5,6 +5,12 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::copy_from_unknown_stage::CopyFromUnknownStage,
+    &super::correctness::reserved_stage_name::ReservedStageName,
+    &super::correctness::constant_platform::ConstantPlatform,
+    &super::correctness::copy_whole_filesystem::CopyWholeFilesystem,
+    &super::correctness::undefined_arg_in_from::UndefinedArgInFrom,
+    &super::correctness::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
@@ -22,4 +28,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::maintainability::unreachable_stage::UnreachableStage,
     &super::maintainability::python_env_unset::PythonEnvUnset,
+    &super::style::redundant_target_platform::RedundantTargetPlatform,
 ];

@@ -427,3 +427,19 @@ impl Build {
         self.stages.iter().filter(|s| !s.needed)
     }
 }
+
+impl ProblemKind {
+    /// Equivalent checks of other tools (hadolint codes, BuildKit check names, Trivy and
+    /// Checkov ids), so that their selectors and suppression pragmas name the problem too.
+    #[must_use]
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            ProblemKind::ForwardReference => &["DL3022"],
+            ProblemKind::CircularDependency => &["DL3023", "DS006"],
+            ProblemKind::DuplicateStageName => {
+                &["DL3024", "DuplicateStageName", "DS012", "CKV_DOCKER_11"]
+            }
+            _ => &[],
+        }
+    }
+}

@@ -91,3 +91,16 @@ syntax_error_codes! {
     InvalidFromArguments = "DFL0024", "invalid-from-arguments", "FROM takes an image, optionally followed by `AS name`.";
     EmptyVolume = "DFL0025", "empty-volume", "A VOLUME path is an empty string.";
 }
+
+impl SyntaxErrorCode {
+    /// Equivalent checks of other tools (hadolint codes), so that their selectors and
+    /// configuration name the error too.
+    #[must_use]
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            SyntaxErrorCode::InvalidOnbuildTrigger => &["DL3043"],
+            SyntaxErrorCode::InstructionBeforeFrom => &["DL3061"],
+            _ => &[],
+        }
+    }
+}
