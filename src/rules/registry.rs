@@ -5,8 +5,13 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::workdir_relative_path::WorkdirRelativePath,
+    &super::correctness::invalid_expose_port::InvalidExposePort,
+    &super::correctness::expose_host_mapping::ExposeHostMapping,
+    &super::correctness::overridden_instruction::OverriddenInstruction,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
+    &super::security::ssh_port_exposed::SshPortExposed,
     &super::performance::consecutive_run::ConsecutiveRun,
     &super::performance::apt_lists_not_cleaned::AptListsNotCleaned,
     &super::performance::apt_update_alone::AptUpdateAlone,
@@ -20,4 +25,6 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::maintainability::missing_healthcheck::MissingHealthcheck,
+    &super::style::expose_protocol_casing::ExposeProtocolCasing,
 ];
