@@ -8,6 +8,7 @@
 
 mod cleanup;
 pub mod correctness;
+mod instructions;
 pub mod maintainability;
 pub mod performance;
 pub mod registry;

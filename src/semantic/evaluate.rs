@@ -494,15 +494,13 @@ impl Evaluator<'_> {
                     // BuildKit splits the expansion into words (`ProcessWords`): a variable
                     // can hold several ports.
                     let expanded = self.expand_in_stage(word).display();
+                    // Sorted once per word: a range can hold tens of thousands of ports.
+                    let ports = &mut self.stages[index].config.exposed_ports;
                     for part in expanded.split_whitespace() {
-                        for port in normalize_ports(part) {
-                            let ports = &mut self.stages[index].config.exposed_ports;
-                            if !ports.contains(&port) {
-                                ports.push(port);
-                                ports.sort();
-                            }
-                        }
+                        ports.extend(normalize_ports(part));
                     }
+                    ports.sort();
+                    ports.dedup();
                 }
                 None
             }
@@ -1005,8 +1003,11 @@ fn set_entry(list: &mut Vec<(String, Value)>, name: String, value: Value) {
 
 /// The ports an EXPOSE word opens, as BuildKit records them (`nat.ParsePortSpecs`):
 /// `80` -> `80/tcp`, `53/UDP` -> `53/udp`, `080` -> `80/tcp`, and a range
-/// `7000-7002` -> each port of it. A word that is not a number is kept as written.
+/// `7000-7002` -> each port of it. A word that is not a number is kept as written. An IP
+/// address or host port before the container port (`127.0.0.1:8080:80`) is dropped, as
+/// BuildKit keeps only the container port.
 fn normalize_ports(word: &str) -> Vec<String> {
+    let word = word.rsplit(':').next().unwrap_or(word);
     let (number, proto) = match word.split_once('/') {
         Some((number, proto)) => (number, proto.to_ascii_lowercase()),
         None => (word, "tcp".to_string()),
@@ -1057,6 +1058,8 @@ mod tests {
         assert_eq!(normalize_ports("80"), ["80/tcp"]);
         assert_eq!(normalize_ports("53/UDP"), ["53/udp"]);
         assert_eq!(normalize_ports("080"), ["80/tcp"]);
+        assert_eq!(normalize_ports("127.0.0.1:8080:80/udp"), ["80/udp"]);
+        assert_eq!(normalize_ports("8080:80"), ["80/tcp"]);
         assert_eq!(
             normalize_ports("7000-7002/udp"),
             ["7000/udp", "7001/udp", "7002/udp"]
