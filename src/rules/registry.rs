@@ -5,6 +5,8 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::copy_destination_without_slash::CopyDestinationWithoutSlash,
+    &super::correctness::shell_form_command::ShellFormCommand,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
@@ -20,4 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::maintainability::add_instead_of_copy::AddInsteadOfCopy,
+    &super::maintainability::maintainer_instruction::MaintainerInstruction,
+    &super::maintainability::legacy_key_value_format::LegacyKeyValueFormat,
 ];
