@@ -7,6 +7,7 @@ use super::Rule;
 pub static RULES: &[&dyn Rule] = &[
     &super::correctness::copy_destination_without_slash::CopyDestinationWithoutSlash,
     &super::correctness::shell_form_command::ShellFormCommand,
+    &super::correctness::undefined_variable::UndefinedVariable,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
@@ -25,4 +26,6 @@ pub static RULES: &[&dyn Rule] = &[
     &super::maintainability::add_instead_of_copy::AddInsteadOfCopy,
     &super::maintainability::maintainer_instruction::MaintainerInstruction,
     &super::maintainability::legacy_key_value_format::LegacyKeyValueFormat,
+    &super::maintainability::empty_continuation_line::EmptyContinuationLine,
+    &super::style::inconsistent_instruction_casing::InconsistentInstructionCasing,
 ];

@@ -3,3 +3,4 @@
 pub mod apt_install_without_yes;
 pub mod copy_destination_without_slash;
 pub mod shell_form_command;
+pub mod undefined_variable;
