@@ -2,5 +2,6 @@
 
 pub mod apt_install_without_yes;
 pub mod copy_destination_without_slash;
+pub mod copy_ignored_file;
 pub mod shell_form_command;
 pub mod undefined_variable;
