@@ -30,4 +30,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::maintainability::legacy_key_value_format::LegacyKeyValueFormat,
     &super::maintainability::empty_continuation_line::EmptyContinuationLine,
     &super::style::inconsistent_instruction_casing::InconsistentInstructionCasing,
+    &super::style::definition_description_format::DefinitionDescriptionFormat,
 ];
