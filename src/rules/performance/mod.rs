@@ -8,6 +8,7 @@ pub mod consecutive_run;
 pub mod copy_before_install;
 pub mod dnf_cache_kept;
 pub mod pip_cache_kept;
+pub mod unfiltered_context_copy;
 pub mod yarn_cache_kept;
 pub mod yum_cache_kept;
 pub mod zypper_cache_kept;
