@@ -13,6 +13,7 @@ pub mod performance;
 pub mod registry;
 pub mod reproducibility;
 pub mod security;
+mod shell_runs;
 pub mod style;
 
 use crate::ast::{Dockerfile, Instruction};
