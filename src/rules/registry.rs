@@ -6,8 +6,11 @@ use super::Rule;
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
     &super::correctness::pipe_without_pipefail::PipeWithoutPipefail,
+    &super::correctness::bin_sh_replaced::BinShReplaced,
+    &super::correctness::dist_upgrade::DistUpgrade,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
+    &super::security::sudo_in_run::SudoInRun,
     &super::performance::consecutive_run::ConsecutiveRun,
     &super::performance::apt_lists_not_cleaned::AptListsNotCleaned,
     &super::performance::apt_update_alone::AptUpdateAlone,
@@ -20,5 +23,10 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::dnf_cache_kept::DnfCacheKept,
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
+    &super::performance::useradd_without_no_log_init::UseraddWithoutNoLogInit,
+    &super::performance::wget_progress_bar::WgetProgressBar,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::maintainability::apt_in_run::AptInRun,
+    &super::maintainability::pointless_container_command::PointlessContainerCommand,
+    &super::maintainability::curl_and_wget::CurlAndWget,
 ];
