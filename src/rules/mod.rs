@@ -14,6 +14,7 @@ pub mod performance;
 pub mod registry;
 pub mod reproducibility;
 pub mod security;
+mod shell_runs;
 mod stages;
 pub mod style;
 

@@ -236,9 +236,58 @@ impl Script {
         self.tree().is_some_and(|t| t.root_node().has_error())
     }
 
+    /// Every node of the script's syntax tree (tree-sitter-bash), named or not, in pre-order
+    /// (a node before its children), each with the index of its parent. Rules that look at
+    /// shell syntax rather than at commands (pipes, `[[ ]]`, arrays...) read node kinds from
+    /// it. Empty when the script cannot be parsed.
+    #[must_use]
+    pub fn nodes(&self) -> Vec<SyntaxNode> {
+        let Some(tree) = self.tree() else {
+            return Vec::new();
+        };
+        let mut out: Vec<SyntaxNode> = Vec::new();
+        let mut stack: Vec<(tree_sitter::Node<'_>, Option<usize>)> = vec![(tree.root_node(), None)];
+        while let Some((node, parent)) = stack.pop() {
+            let logical = node.start_byte()..node.end_byte();
+            let index = out.len();
+            out.push(SyntaxNode {
+                kind: node.kind().to_string(),
+                named: node.is_named(),
+                error: node.is_error() || node.is_missing(),
+                range: self.source_range(logical.clone()),
+                logical,
+                parent,
+            });
+            let mut cursor = node.walk();
+            let children: Vec<tree_sitter::Node<'_>> = node.children(&mut cursor).collect();
+            for child in children.into_iter().rev() {
+                stack.push((child, Some(index)));
+            }
+        }
+        out
+    }
+
     fn tree(&self) -> Option<&tree_sitter::Tree> {
         self.tree.get_or_init(|| parse::parse(&self.text)).as_ref()
     }
+}
+
+/// A node of a script's syntax tree, as [`Script::nodes`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxNode {
+    /// The tree-sitter-bash kind: `pipeline`, `test_command`, `|`, `[[`...
+    pub kind: String,
+    /// Whether the node is named (a construct) rather than anonymous (a keyword or
+    /// operator token).
+    pub named: bool,
+    /// Whether the node is an ERROR node or a missing one the parser made up.
+    pub error: bool,
+    /// The node in the Dockerfile source.
+    pub range: TextRange,
+    /// The node in the script text.
+    pub logical: Range<usize>,
+    /// The index of the parent node in the list; `None` for the root.
+    pub parent: Option<usize>,
 }
 
 /// Whether a `SHELL` (its JSON array; empty for the default `/bin/sh -c`) is a POSIX-like

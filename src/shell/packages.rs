@@ -31,6 +31,12 @@ pub struct RunScripts<'t, 'b> {
     pub line_script: bool,
     /// Whether the RUN has heredocs.
     pub has_heredocs: bool,
+    /// The `SHELL` the RUN runs with (its JSON array; empty for the default `/bin/sh -c`),
+    /// inherited from the base stage when the stage sets none.
+    pub shell: Vec<String>,
+    /// Whether the RUN is the trigger of an `ONBUILD` (it runs in a child image, whose
+    /// shell is not known; `shell` is that of the stage at the `ONBUILD`).
+    pub onbuild: bool,
 }
 
 impl RunScripts<'_, '_> {
@@ -106,6 +112,19 @@ pub fn run_scripts<'t, 'b>(
     build: &'b Build,
     mentions: &[&str],
 ) -> Vec<RunScripts<'t, 'b>> {
+    let mut out = all_run_scripts(file, build, mentions);
+    out.retain(|r| !r.onbuild);
+    out
+}
+
+/// Like [`run_scripts`], with the `RUN` triggers of `ONBUILD` instructions as well (marked
+/// [`RunScripts::onbuild`]), in source order.
+#[must_use]
+pub fn all_run_scripts<'t, 'b>(
+    file: Dockerfile<'t>,
+    build: &'b Build,
+    mentions: &[&str],
+) -> Vec<RunScripts<'t, 'b>> {
     let source = file.syntax().tree().source();
     let instructions: HashMap<u32, Instruction<'t>> =
         file.instructions().map(|i| (i.range().start, i)).collect();
@@ -144,7 +163,28 @@ pub fn run_scripts<'t, 'b>(
                         continue;
                     };
                     let layer = step.layer.and_then(|l| stage.layers.get(l));
-                    out.push(scripts_of(*instruction, form, stage.index, layer));
+                    let mut run = scripts_of(*instruction, form, stage.index, layer);
+                    run.shell.clone_from(&shell);
+                    out.push(run);
+                }
+                SyntaxKind::ONBUILD_INSTR if is_posix_shell(&shell) => {
+                    let Some(trigger) = instruction
+                        .onbuild_trigger()
+                        .filter(|t| t.kind() == SyntaxKind::RUN_INSTR)
+                    else {
+                        continue;
+                    };
+                    let text = source.get(step.range.as_usize()).unwrap_or_default();
+                    if !mentions.iter().any(|m| text.contains(m)) {
+                        continue;
+                    }
+                    let Some(form) = trigger.shell_form() else {
+                        continue;
+                    };
+                    let mut run = scripts_of(trigger, form, stage.index, None);
+                    run.shell.clone_from(&shell);
+                    run.onbuild = true;
+                    out.push(run);
                 }
                 _ => {}
             }
@@ -202,6 +242,8 @@ fn scripts_of<'t, 'b>(
         parents,
         line_script,
         has_heredocs: !heredocs.is_empty(),
+        shell: Vec::new(),
+        onbuild: false,
     }
 }
 
@@ -380,6 +422,32 @@ pub fn earlier_run_mentions(
         };
     }
     false
+}
+
+/// The external image stage `stage` is built on, following `FROM <stage>` to the first
+/// stage that starts from an image; `None` for scratch and for bases that are not known.
+#[must_use]
+pub fn root_image(build: &Build, stage: usize) -> Option<&crate::semantic::image_ref::ImageRef> {
+    let mut index = stage;
+    for _ in 0..=build.stages.len() {
+        match &build.stages.get(index)?.base {
+            Base::Stage(base) => index = *base,
+            Base::Image(image) => return Some(image),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether stage `stage` is known to be built on an image whose shell and tools are BusyBox
+/// (`alpine`, `busybox` and images tagged `*alpine*`), where `/bin/sh` is BusyBox `ash` and
+/// `wget` is BusyBox's unless GNU wget is installed.
+#[must_use]
+pub fn busybox_based(build: &Build, stage: usize) -> bool {
+    root_image(build, stage).is_some_and(|image| {
+        let name = image.path().rsplit('/').next().unwrap_or("");
+        matches!(name, "alpine" | "busybox") || image.tag().is_some_and(|t| t.contains("alpine"))
+    })
 }
 
 /// A command with the wrappers before it removed.

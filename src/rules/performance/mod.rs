@@ -9,6 +9,8 @@ pub mod copy_before_install;
 pub mod dnf_cache_kept;
 pub mod pip_cache_kept;
 pub mod unfiltered_context_copy;
+pub mod useradd_without_no_log_init;
+pub mod wget_progress_bar;
 pub mod yarn_cache_kept;
 pub mod yum_cache_kept;
 pub mod zypper_cache_kept;

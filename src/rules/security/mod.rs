@@ -4,4 +4,5 @@ pub mod non_numeric_user;
 pub mod root_user;
 pub mod secret_in_env;
 pub mod ssh_port_exposed;
+pub mod sudo_in_run;
 pub mod workdir_system_directory;

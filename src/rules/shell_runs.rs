@@ -1,0 +1,37 @@
+//! The shell-form `RUN`s the shell-analysis rules read: those of [`all_run_scripts`], less the
+//! ones of stages built on a Windows image (whose default shell is `cmd`).
+
+use crate::rules::RuleContext;
+use crate::shell::packages::{RunScripts, all_run_scripts, root_image};
+
+/// The `RUN`s whose text contains one of `mentions` and whose shell is POSIX-like, in order;
+/// with `ONBUILD` triggers when `onbuild` is set. Stages built on a Windows image
+/// (`windows`, `servercore`, `nanoserver`) without a POSIX `SHELL` are left out, and so are
+/// stages whose base is not known in a file that uses the Windows escape character.
+pub(crate) fn posix_runs<'t, 'b>(
+    ctx: &RuleContext<'t>,
+    mentions: &[&str],
+    onbuild: bool,
+) -> Vec<RunScripts<'t, 'b>>
+where
+    't: 'b,
+{
+    let mut out = all_run_scripts(ctx.file(), ctx.build, mentions);
+    out.retain(|run| {
+        (onbuild || !run.onbuild) && (!run.shell.is_empty() || !windows_stage(ctx, run.stage))
+    });
+    out
+}
+
+/// Whether stage `stage` is known, or likely, to run on Windows.
+fn windows_stage(ctx: &RuleContext<'_>, stage: usize) -> bool {
+    match root_image(ctx.build, stage) {
+        Some(image) => {
+            let path = image.path().to_ascii_lowercase();
+            ["windows", "nanoserver", "servercore"]
+                .iter()
+                .any(|w| path.contains(w))
+        }
+        None => ctx.escape() == '`',
+    }
+}
