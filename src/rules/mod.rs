@@ -10,6 +10,7 @@ mod cleanup;
 pub mod correctness;
 pub mod maintainability;
 pub mod performance;
+mod pinning;
 pub mod registry;
 pub mod reproducibility;
 pub mod security;

@@ -20,4 +20,6 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::reproducibility::unpinned_pip_package::UnpinnedPipPackage,
+    &super::reproducibility::unpinned_npm_package::UnpinnedNpmPackage,
 ];
