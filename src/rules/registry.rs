@@ -22,4 +22,6 @@ pub static RULES: &[&dyn Rule] = &[
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::reproducibility::unpinned_pip_package::UnpinnedPipPackage,
     &super::reproducibility::unpinned_npm_package::UnpinnedNpmPackage,
+    &super::reproducibility::unpinned_gem::UnpinnedGem,
+    &super::reproducibility::unpinned_go_package::UnpinnedGoPackage,
 ];
