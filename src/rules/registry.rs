@@ -24,4 +24,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::reproducibility::unpinned_npm_package::UnpinnedNpmPackage,
     &super::reproducibility::unpinned_gem::UnpinnedGem,
     &super::reproducibility::unpinned_go_package::UnpinnedGoPackage,
+    &super::reproducibility::npm_install_with_lockfile::NpmInstallWithLockfile,
 ];
