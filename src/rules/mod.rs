@@ -11,6 +11,7 @@ pub mod correctness;
 mod instructions;
 pub mod maintainability;
 pub mod performance;
+mod pinning;
 pub mod registry;
 pub mod reproducibility;
 pub mod security;

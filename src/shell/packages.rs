@@ -193,6 +193,65 @@ pub fn all_run_scripts<'t, 'b>(
     out
 }
 
+/// The scripts of the shell-form RUNs wrapped in `ONBUILD`, whose text contains one of
+/// `mentions`, in order: the triggers a later build runs when it starts from this image.
+/// Each has no layer (the build that runs it is not this one), so [`RunScripts::env`]
+/// knows nothing; the stage is the one that declares the trigger. Triggers declared under a
+/// `SHELL` that is not POSIX-like, and exec-form RUNs, are left out as in [`run_scripts`].
+#[must_use]
+pub fn onbuild_run_scripts<'t, 'b>(
+    file: Dockerfile<'t>,
+    build: &'b Build,
+    mentions: &[&str],
+) -> Vec<RunScripts<'t, 'b>> {
+    let instructions: HashMap<u32, Instruction<'t>> =
+        file.instructions().map(|i| (i.range().start, i)).collect();
+    let mut out = Vec::new();
+    for stage in &build.stages {
+        let mut shell: Vec<String> = match stage.base {
+            Base::Stage(base) => build
+                .stages
+                .get(base)
+                .and_then(|s| s.config.shell.as_set().cloned())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for step in &stage.steps {
+            let Some(instruction) = instructions
+                .get(&step.range.start)
+                .filter(|i| i.range() == step.range)
+            else {
+                continue;
+            };
+            match step.kind {
+                SyntaxKind::SHELL_INSTR => {
+                    if let Some(array) = instruction.exec_form() {
+                        shell = array.strings();
+                    }
+                }
+                SyntaxKind::ONBUILD_INSTR if is_posix_shell(&shell) => {
+                    let Some(trigger) = instruction
+                        .onbuild_trigger()
+                        .filter(|t| t.kind() == SyntaxKind::RUN_INSTR)
+                    else {
+                        continue;
+                    };
+                    let text = instruction.syntax().text();
+                    if !mentions.iter().any(|m| text.contains(m)) {
+                        continue;
+                    }
+                    let Some(form) = trigger.shell_form() else {
+                        continue;
+                    };
+                    out.push(scripts_of(trigger, form, stage.index, None));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn scripts_of<'t, 'b>(
     instruction: Instruction<'t>,
     form: crate::ast::ShellForm<'t>,
