@@ -7,6 +7,8 @@ use super::Rule;
 pub static RULES: &[&dyn Rule] = &[
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
+    &super::security::tls_verification_disabled::TlsVerificationDisabled,
+    &super::security::signature_verification_disabled::SignatureVerificationDisabled,
     &super::performance::consecutive_run::ConsecutiveRun,
     &super::performance::apt_lists_not_cleaned::AptListsNotCleaned,
     &super::performance::apt_update_alone::AptUpdateAlone,

@@ -2,3 +2,5 @@
 
 pub mod root_user;
 pub mod secret_in_env;
+pub mod signature_verification_disabled;
+pub mod tls_verification_disabled;
