@@ -5,6 +5,7 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::curl_without_fail::CurlWithoutFail,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::security::tls_verification_disabled::TlsVerificationDisabled,
