@@ -26,4 +26,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::maintainability::invalid_label_key::InvalidLabelKey,
 ];
