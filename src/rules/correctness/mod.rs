@@ -7,6 +7,7 @@ pub mod copy_destination_without_slash;
 pub mod copy_from_unknown_stage;
 pub mod copy_ignored_file;
 pub mod copy_whole_filesystem;
+pub mod curl_without_fail;
 pub mod dist_upgrade;
 pub mod env_self_reference;
 pub mod expose_host_mapping;

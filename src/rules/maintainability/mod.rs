@@ -4,6 +4,7 @@ pub mod add_instead_of_copy;
 pub mod apt_in_run;
 pub mod curl_and_wget;
 pub mod empty_continuation_line;
+pub mod invalid_label_key;
 pub mod legacy_key_value_format;
 pub mod maintainer_instruction;
 pub mod missing_healthcheck;
