@@ -13,6 +13,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::correctness::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
+    &super::security::untrusted_registry::UntrustedRegistry,
     &super::performance::consecutive_run::ConsecutiveRun,
     &super::performance::apt_lists_not_cleaned::AptListsNotCleaned,
     &super::performance::apt_update_alone::AptUpdateAlone,

@@ -2,3 +2,4 @@
 
 pub mod root_user;
 pub mod secret_in_env;
+pub mod untrusted_registry;
