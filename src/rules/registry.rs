@@ -28,4 +28,6 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::style::redundant_target_platform::RedundantTargetPlatform,
+    &super::style::stage_name_casing::StageNameCasing,
+    &super::style::from_as_casing::FromAsCasing,
 ];
