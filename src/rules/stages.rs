@@ -63,13 +63,13 @@ mod tests {
     fn engine_problems_answer_to_other_tools_ids() {
         let codes =
             |source: &str| -> Vec<&str> { crate::check(source).iter().map(|d| d.code).collect() };
-        let source = "FROM alpine:3 AS a\nUSER app\nFROM alpine:3 AS A\nUSER app\n";
+        let source = "FROM alpine:3 AS a\nUSER app\nFROM alpine:3 AS a\nUSER app\n";
         assert_eq!(codes(source), ["DFL0103"]);
         let d = &crate::check(source)[0];
         for alias in ["DL3024", "DuplicateStageName", "DS012", "CKV_DOCKER_11"] {
             assert!(d.answers_to(alias), "{alias}");
         }
-        let source = "FROM alpine:3 AS a\nUSER app\n# hadolint ignore=DL3024\nFROM alpine:3 AS A\nUSER app\n";
+        let source = "FROM alpine:3 AS a\nUSER app\n# hadolint ignore=DL3024\nFROM alpine:3 AS a\nUSER app\n";
         assert!(codes(source).is_empty());
         let source =
             "FROM alpine:3 AS a\nUSER app\n# hadolint ignore=DL3023\nCOPY --from=a /x /y\n";

@@ -9,5 +9,6 @@ pub mod signature_verification_disabled;
 pub mod ssh_port_exposed;
 pub mod sudo_in_run;
 pub mod tls_verification_disabled;
+pub mod untrusted_registry;
 pub mod workdir_system_directory;
 pub mod world_writable_permissions;

@@ -2,5 +2,7 @@
 
 pub mod definition_description_format;
 pub mod expose_protocol_casing;
+pub mod from_as_casing;
 pub mod inconsistent_instruction_casing;
 pub mod redundant_target_platform;
+pub mod stage_name_casing;
