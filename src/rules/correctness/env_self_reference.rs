@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::Diagnostic;
-use crate::ast::{Instruction, KeyValue};
+use crate::ast::{Instruction, KeyValue, VarRef};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::instructions::stage_instructions;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
@@ -32,7 +32,9 @@ References the builder does not expand (`'$NAME'`, `\$NAME`) are not flagged.
 Differences from hadolint: hadolint (DL3044) counts an `ARG` or `ENV` anywhere earlier in the
 file, also in an unrelated stage or before the first `FROM` without being declared again in
 the stage, where it is not visible; dflint follows the stage's scope. hadolint also flags
-single-quoted and escaped references, which are literal text.
+single-quoted and escaped references, which are literal text, but not references with an
+operator (`${NAME:-default}`), which are flagged here unless they give the same value either
+way.
 
 ## Why is this bad?
 The builder expands all the values of one `ENV` with the variables as they were before the
@@ -101,6 +103,19 @@ fn inherited_names<'b>(
     names
 }
 
+/// Whether the reference gives what the same `ENV` sets anyway: it is written exactly as
+/// that value (`A="${A:-x}" B="${A:-x}"`), or its default is that value (`A=x B=${A:-x}`).
+fn same_either_way(var: VarRef<'_>, value: &str) -> bool {
+    if var.syntax().logical_text() == value {
+        return true;
+    }
+    matches!(var.operator(), Some(":-" | "-"))
+        && var
+            .arguments()
+            .next()
+            .is_some_and(|default| default.logical_text() == value)
+}
+
 /// A fix that starts a new `ENV` at `pair`, after `previous`, when only whitespace and line
 /// continuations separate them.
 fn split_before(ctx: &RuleContext<'_>, previous: KeyValue<'_>, pair: KeyValue<'_>) -> Option<Fix> {
@@ -128,6 +143,10 @@ impl Rule for EnvSelfReference {
             let mut defined = inherited_names(ctx.build, &stage.base, &instructions, escape);
             for (_, instruction) in instructions.iter().filter(|(s, _)| *s == stage.index) {
                 let pairs: Vec<KeyValue<'_>> = instruction.key_values().collect();
+                let values: Vec<String> = pairs
+                    .iter()
+                    .map(|p| p.value().map(|v| v.unquoted(escape)).unwrap_or_default())
+                    .collect();
                 let keys: Vec<String> = pairs
                     .iter()
                     .map(|p| p.key().map(|k| k.unquoted(escape)).unwrap_or_default())
@@ -146,7 +165,10 @@ impl Rule for EnvSelfReference {
                     let mut fixed = false;
                     for var in value.variables() {
                         let Some(name) = var.name() else { continue };
-                        if !earlier.iter().any(|k| k == name) || defined.contains(name) {
+                        let Some(setter) = earlier.iter().rposition(|k| k == name) else {
+                            continue;
+                        };
+                        if defined.contains(name) || same_either_way(var, &values[setter]) {
                             continue;
                         }
                         let fix = if fixed {
@@ -197,6 +219,7 @@ mod tests {
             ("FROM a\nENV A=1 \\\n    B=$A\n", vec!["$A"]),
             // A global ARG is not visible in the stage without a declaration.
             ("ARG A\nFROM a\nENV A=1 B=$A\n", vec!["$A"]),
+            ("FROM a\nENV A=2 C=${A:-x}\n", vec!["${A:-x}"]),
             // Another stage's ENV is not visible either.
             ("FROM a AS one\nENV A=0\nFROM b\nENV A=1 B=$A\n", vec!["$A"]),
         ] {
@@ -217,6 +240,9 @@ mod tests {
             "FROM a\nENV B=$A A=1\n",
             "FROM a\nENV A=1 B='$A' C=\\$A\n",
             "FROM a\nLABEL a=1 b=$a\n",
+            // The reference gives the same value whether or not it is set.
+            "FROM a\nENV A=x C=${A:-x}/y\n",
+            "FROM a\nENV A=\"${A:-/opt}\" B=\"${A:-/opt}\"/b\n",
         ] {
             assert!(check(&EnvSelfReference, source).is_empty(), "{source}");
         }

@@ -37,7 +37,8 @@ Differences from hadolint: hadolint has three rules (DL4003 for `CMD`, a warning
 `ENTRYPOINT` and DL3012 for `HEALTHCHECK`, errors) and reports the later occurrences. dflint
 has one rule, a warning as the build still succeeds, and reports the earlier, ignored
 occurrences, as BuildKit's `MultipleInstructionsDisallowed` does: those are the lines to
-delete or to fix.
+delete or to fix. A `# hadolint ignore=DL4003` comment therefore silences it when it is
+above the earlier instruction, not above the later one.
 
 ## Why is this bad?
 Only the last `CMD`, `ENTRYPOINT` and `HEALTHCHECK` of a stage make it into the image
