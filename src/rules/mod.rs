@@ -9,6 +9,7 @@
 mod cleanup;
 pub mod correctness;
 pub mod maintainability;
+mod os_packages;
 pub mod performance;
 pub mod registry;
 pub mod reproducibility;

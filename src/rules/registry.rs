@@ -5,6 +5,9 @@ use super::Rule;
 /// Every rule, sorted by code.
 #[rustfmt::skip]
 pub static RULES: &[&dyn Rule] = &[
+    &super::correctness::yum_install_without_yes::YumInstallWithoutYes,
+    &super::correctness::dnf_install_without_yes::DnfInstallWithoutYes,
+    &super::correctness::zypper_install_without_non_interactive::ZypperInstallWithoutNonInteractive,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::performance::consecutive_run::ConsecutiveRun,
@@ -20,4 +23,9 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
+    &super::reproducibility::unpinned_apt_package::UnpinnedAptPackage,
+    &super::reproducibility::unpinned_apk_package::UnpinnedApkPackage,
+    &super::reproducibility::unpinned_yum_package::UnpinnedYumPackage,
+    &super::reproducibility::unpinned_dnf_package::UnpinnedDnfPackage,
+    &super::reproducibility::unpinned_zypper_package::UnpinnedZypperPackage,
 ];
