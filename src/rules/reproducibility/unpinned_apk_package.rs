@@ -35,7 +35,7 @@ value is not known (an `ARG` without a default, a variable only the base image m
 one the script sets to something not literal, `$(...)`) is not reported.
 
 Differences from hadolint: hadolint's `DL3018` reports the `RUN` once; dflint reports each
-unpinned package word. hadolint flags `!name` and every word made of variables, whatever
+unpinned package word. hadolint flags `!name` and every word made of variables or `$(...)`, whatever
 their value; dflint does not. hadolint does not see `apk add` behind `sudo`.
 
 ## Why is this bad?

@@ -34,7 +34,8 @@ one the script sets to something not literal, `$(...)`) is not reported.
 
 Differences from hadolint: hadolint's `DL3037` reports the `RUN` once; dflint reports each
 unpinned package word. hadolint flags option values (`--repo x`), the items of
-`-t pattern` and every word made of variables, whatever their value; dflint does not.
+`-t pattern` and every word made of variables or `$(...)`, whatever their value; dflint
+does not.
 
 ## Why is this bad?
 Without a pin, every build installs whatever version the repositories have that day: two
