@@ -415,7 +415,22 @@ pub(crate) fn rpm_packages(command: &Command) -> Option<Packages<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::rpm_pinned;
+    use super::{literal_prefix, rpm_pinned};
+
+    #[test]
+    fn literal_values_of_assignments() {
+        for (text, expected) in [
+            ("a b", Some("a")),
+            ("'a b' && x", Some("a b")),
+            ("\"a  b\"c;", Some("a  bc")),
+            ("\"$A b\"", None),
+            ("$(cat f)", None),
+            ("'open", None),
+            ("", Some("")),
+        ] {
+            assert_eq!(literal_prefix(text).as_deref(), expected, "{text}");
+        }
+    }
 
     #[test]
     fn rpm_versions() {

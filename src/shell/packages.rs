@@ -1122,6 +1122,21 @@ mod tests {
     }
 
     #[test]
+    fn onbuild_triggers_are_scripts_without_a_layer() {
+        let src = "FROM debian\nONBUILD RUN apt-get install x\nONBUILD COPY . /\n\
+                   ONBUILD RUN [\"apk\", \"add\"]\nSHELL [\"pwsh\", \"-c\"]\n\
+                   ONBUILD RUN apt-get install y\nRUN apt-get install z\n";
+        let parse = parse(src);
+        let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
+        let file = Dockerfile::cast(parse.tree().root()).unwrap();
+        let runs = onbuild_run_scripts(file, &build, &["apt", "apk"]);
+        assert_eq!(runs.len(), 1);
+        assert!(runs[0].layer.is_none() && runs[0].line_script);
+        assert_eq!(runs[0].scripts[0].text(), "apt-get install x");
+        assert_eq!(runs[0].env("PATH"), None);
+    }
+
+    #[test]
     fn image_stages_follow_bases_with_unknown_variables() {
         let src = "FROM debian AS base\nFROM base AS base-amd64\nFROM base AS base-arm64\n\
                    FROM alpine AS other\nFROM base-$TARGETARCH AS final\nRUN true\n";
