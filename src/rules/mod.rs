@@ -10,6 +10,7 @@ mod cleanup;
 pub mod correctness;
 mod instructions;
 pub mod maintainability;
+mod os_packages;
 pub mod performance;
 mod pinning;
 pub mod registry;
