@@ -252,69 +252,6 @@ pub fn onbuild_run_scripts<'t, 'b>(
     out
 }
 
-/// The scripts of the shell-form RUN instructions wrapped in `ONBUILD` in the stages of
-/// `build` (see [`run_scripts`] for `mentions`, shells and exec form), in order. They run in
-/// the builds of images based on this one, so they have no layer here: [`RunScripts::layer`]
-/// is `None` and [`RunScripts::env`] knows no variable. Their scripts are read as the stage's
-/// `SHELL` at that point would run them.
-#[must_use]
-pub fn onbuild_run_scripts<'t, 'b>(
-    file: Dockerfile<'t>,
-    build: &'b Build,
-    mentions: &[&str],
-) -> Vec<RunScripts<'t, 'b>> {
-    let source = file.syntax().tree().source();
-    let instructions: HashMap<u32, Instruction<'t>> =
-        file.instructions().map(|i| (i.range().start, i)).collect();
-    let mut out = Vec::new();
-    for stage in &build.stages {
-        let mut shell: Vec<String> = match stage.base {
-            Base::Stage(base) => build
-                .stages
-                .get(base)
-                .and_then(|s| match &s.config.shell {
-                    Field::Set(shell) => Some(shell.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        for step in &stage.steps {
-            let Some(instruction) = instructions
-                .get(&step.range.start)
-                .filter(|i| i.range() == step.range)
-            else {
-                continue;
-            };
-            match step.kind {
-                SyntaxKind::SHELL_INSTR => {
-                    if let Some(array) = instruction.exec_form() {
-                        shell = array.strings();
-                    }
-                }
-                SyntaxKind::ONBUILD_INSTR if is_posix_shell(&shell) => {
-                    let Some(trigger) = instruction
-                        .onbuild_trigger()
-                        .filter(|t| t.kind() == SyntaxKind::RUN_INSTR)
-                    else {
-                        continue;
-                    };
-                    let text = source.get(step.range.as_usize()).unwrap_or_default();
-                    if !mentions.iter().any(|m| text.contains(m)) {
-                        continue;
-                    }
-                    let Some(form) = trigger.shell_form() else {
-                        continue;
-                    };
-                    out.push(scripts_of(trigger, form, stage.index, None));
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
 fn scripts_of<'t, 'b>(
     instruction: Instruction<'t>,
     form: crate::ast::ShellForm<'t>,
