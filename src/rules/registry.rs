@@ -19,6 +19,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::dnf_cache_kept::DnfCacheKept,
     &super::performance::yarn_cache_kept::YarnCacheKept,
     &super::performance::copy_before_install::CopyBeforeInstall,
+    &super::performance::toolchain_base_in_final_stage::ToolchainBaseInFinalStage,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::reproducibility::unpinned_pip_package::UnpinnedPipPackage,
     &super::reproducibility::unpinned_npm_package::UnpinnedNpmPackage,

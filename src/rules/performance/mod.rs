@@ -8,6 +8,7 @@ pub mod consecutive_run;
 pub mod copy_before_install;
 pub mod dnf_cache_kept;
 pub mod pip_cache_kept;
+pub mod toolchain_base_in_final_stage;
 pub mod yarn_cache_kept;
 pub mod yum_cache_kept;
 pub mod zypper_cache_kept;
