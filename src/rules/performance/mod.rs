@@ -8,6 +8,7 @@ pub mod consecutive_run;
 pub mod copy_before_install;
 pub mod dnf_cache_kept;
 pub mod pip_cache_kept;
+pub mod toolchain_base_in_final_stage;
 pub mod unfiltered_context_copy;
 pub mod useradd_without_no_log_init;
 pub mod wget_progress_bar;
