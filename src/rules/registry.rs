@@ -27,4 +27,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::copy_before_install::CopyBeforeInstall,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::maintainability::invalid_label_key::InvalidLabelKey,
+    &super::maintainability::required_label_missing::RequiredLabelMissing,
+    &super::maintainability::label_not_in_schema::LabelNotInSchema,
+    &super::maintainability::label_value_invalid::LabelValueInvalid,
 ];
