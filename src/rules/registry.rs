@@ -30,4 +30,5 @@ pub static RULES: &[&dyn Rule] = &[
     &super::maintainability::required_label_missing::RequiredLabelMissing,
     &super::maintainability::label_not_in_schema::LabelNotInSchema,
     &super::maintainability::label_value_invalid::LabelValueInvalid,
+    &super::maintainability::ignore_pragma::IgnorePragma,
 ];
