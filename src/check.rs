@@ -41,15 +41,37 @@ fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
     }
 }
 
+/// Every code dflint can report, as configuration and pragmas select them: the rules, the
+/// syntax errors, the build problems and the pragma findings, each with its aliases.
+#[must_use]
+pub fn known_codes() -> Vec<RuleId<'static>> {
+    let plain = |code, name, aliases| RuleId {
+        code,
+        name,
+        aliases,
+        preview: false,
+    };
+    let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| r.meta().id()).collect();
+    ids.extend(
+        SyntaxErrorCode::ALL
+            .iter()
+            .map(|c| plain(c.code(), c.name(), c.aliases())),
+    );
+    ids.extend(
+        ProblemKind::ALL
+            .iter()
+            .map(|k| plain(k.code(), k.as_str(), k.aliases())),
+    );
+    ids.push(plain(UNKNOWN_SUPPRESSION.0, UNKNOWN_SUPPRESSION.1, &[]));
+    ids.push(plain(UNUSED_SUPPRESSION.0, UNUSED_SUPPRESSION.1, &[]));
+    ids
+}
+
 /// Whether any code of dflint answers to `code`.
 fn is_known(code: &str) -> bool {
-    RULES.iter().any(|r| r.meta().answers_to(code))
-        || SyntaxErrorCode::ALL
-            .iter()
-            .any(|c| answers_to(code, c.code(), c.name(), &[]))
-        || ProblemKind::ALL
-            .iter()
-            .any(|k| answers_to(code, k.code(), k.as_str(), &[]))
+    known_codes()
+        .iter()
+        .any(|id| answers_to(code, id.code, id.name, id.aliases))
 }
 
 fn pragma_diagnostic(

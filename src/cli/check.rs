@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
-use crate::config::{Config, RuleId};
+use crate::config::Config;
 use crate::fix::FixMode;
 use crate::render::{FileReport, RuleInfo};
 use crate::rules::registry::RULES;
@@ -55,36 +55,6 @@ pub(crate) struct CheckOptions<'a> {
     pub report_unused_ignores: bool,
 }
 
-/// Every code dflint can report, as configuration selects them.
-fn known_ids() -> Vec<RuleId<'static>> {
-    let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| r.meta().id()).collect();
-    ids.extend(SyntaxErrorCode::ALL.iter().map(|c| RuleId {
-        code: c.code(),
-        name: c.name(),
-        aliases: &[],
-        preview: false,
-    }));
-    ids.extend(ProblemKind::ALL.iter().map(|k| RuleId {
-        code: k.code(),
-        name: k.as_str(),
-        aliases: &[],
-        preview: false,
-    }));
-    ids.push(RuleId {
-        code: crate::UNKNOWN_SUPPRESSION.0,
-        name: crate::UNKNOWN_SUPPRESSION.1,
-        aliases: &[],
-        preview: false,
-    });
-    ids.push(RuleId {
-        code: crate::UNUSED_SUPPRESSION.0,
-        name: crate::UNUSED_SUPPRESSION.1,
-        aliases: &[],
-        preview: false,
-    });
-    ids
-}
-
 /// The rule table CI formats describe results with.
 pub(crate) fn rule_infos() -> Vec<RuleInfo> {
     let mut infos: Vec<RuleInfo> = RULES
@@ -120,7 +90,7 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
 /// Applies the command line's selection to a loaded configuration and validates every
 /// selector. Returns a message naming the unknown one.
 fn configure(mut config: Config, options: &CheckOptions<'_>) -> Result<Config, String> {
-    let known = known_ids();
+    let known = crate::check::known_codes();
     for selector in options.select.iter().chain(options.ignore) {
         crate::config::check_selector(selector, &known)
             .map_err(|e| format!("--select/--ignore: {e}"))?;
