@@ -71,6 +71,16 @@ rule is about.
 /// DFL5020
 pub struct AddInsteadOfCopy;
 
+/// `keyword` in lowercase when the replaced keyword is written in lowercase.
+fn same_case(source: &str, range: crate::syntax::TextRange, keyword: &str) -> String {
+    let written = &source[range.as_usize()];
+    if written.chars().all(|c| !c.is_ascii_uppercase()) {
+        keyword.to_ascii_lowercase()
+    } else {
+        keyword.to_string()
+    }
+}
+
 /// Flags that only ADD accepts: COPY would fail with them.
 const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
@@ -182,7 +192,10 @@ impl Rule for AddInsteadOfCopy {
                 Fix::new(
                     "Replace `ADD` with `COPY`",
                     Applicability::Safe,
-                    vec![Edit::replace(keyword, "COPY")],
+                    vec![Edit::replace(
+                        keyword,
+                        same_case(ctx.source, keyword, "COPY"),
+                    )],
                 )
             });
             let help = if plain {
@@ -263,6 +276,15 @@ mod tests {
                 "{source}"
             );
         }
+    }
+
+    #[test]
+    fn fix_keeps_a_lowercase_keyword_lowercase() {
+        let source = "from a\nadd app.py /srv/\n";
+        assert_eq!(
+            fixed(source, &check(&AddInsteadOfCopy, source)),
+            "from a\ncopy app.py /srv/\n"
+        );
     }
 
     #[test]
