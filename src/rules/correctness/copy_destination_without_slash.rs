@@ -20,20 +20,23 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`COPY` or `ADD` has several sources and a destination that does not end with `/`.",
     docs: r#"## What it does
 Checks `COPY` and `ADD` instructions (shell and JSON form, heredoc sources included) that
-have more than one source, and flags a destination that does not end with `/`. The
-destination `.` (the working directory) is accepted, as the builder treats it as a
-directory. A destination built from variables is checked after expansion; one whose value
-is not known is not flagged.
+have more than one source, and flags a destination that does not end with `/`, `.`
+included. A destination built from variables is checked after expansion; one whose value
+is not known is not flagged. The build engine reports nothing for this, so the rule does
+not repeat a build problem. A single wildcard source (`COPY *.json /app`) is not flagged,
+although it may match several files: which ones depends on the build context.
 
-Differences from hadolint: `ADD` is checked too (the builder has the same requirement for
-it); `COPY a b .` is not flagged; a destination such as `$DEST` is only flagged when its
-value is known not to end with `/`. The instruction is not checked inside `ONBUILD`, as in
-hadolint.
+Differences from hadolint: `ADD` is checked too (the builders have the same requirement
+for it); a destination such as `$DEST` is only flagged when its value is known not to end
+with `/`. The instruction is not checked inside `ONBUILD`, as in hadolint.
 
 ## Why is this bad?
-With several sources the destination must be a directory, and the builder requires it to be
-written with a trailing `/`: the build fails with "When using COPY with more than one source
-file, the destination must be a directory and end with a /".
+With several sources the destination must be a directory. The classic Docker builder, and
+the builders that follow it, require it to be written with a trailing `/` and fail the
+build otherwise: "When using COPY with more than one source file, the destination must be
+a directory and end with a /". BuildKit treats the destination as a directory anyway, so
+the mistake goes unnoticed until the Dockerfile is built elsewhere. The `/` says what is
+meant and works everywhere.
 
 ## Example
 ```dockerfile
@@ -59,7 +62,7 @@ pub struct CopyDestinationWithoutSlash;
 
 /// Whether a destination path is written as a directory.
 fn is_directory(path: &str) -> bool {
-    path.ends_with('/') || path == "."
+    path.ends_with('/')
 }
 
 /// Where to insert the `/` in a destination word: before a closing quote, else at the end.
@@ -161,8 +164,8 @@ impl Rule for CopyDestinationWithoutSlash {
                     format!("`{keyword}` with several sources needs a destination ending with `/`"),
                 )
                 .with_help(format!(
-                    "write the destination as a directory, `{destination}/`: the builder \
-                     rejects several sources copied to a path without a trailing `/`"
+                    "write the destination as a directory, `{destination}/`: the classic \
+                     builder rejects several sources copied to a path without a trailing `/`"
                 ))
                 .with_fix(fix),
             );
@@ -182,6 +185,7 @@ mod tests {
             ("FROM a\nCOPY a b /x\n", vec!["/x"]),
             ("FROM a\nCOPY --from=s a b /x/.\n", vec!["/x/."]),
             ("FROM a\nADD a b c ..\n", vec![".."]),
+            ("FROM a\nCOPY package.json yarn.lock .\n", vec!["."]),
             ("FROM a\nCOPY a b \"/x\"\n", vec!["\"/x\""]),
             (
                 "FROM a\nCOPY [\"a\", \"b\", \"/x\"]\n",
@@ -199,7 +203,6 @@ mod tests {
     fn accepts_directories_single_sources_and_unknown_values() {
         for source in [
             "FROM a\nCOPY a b /x/\n",
-            "FROM a\nCOPY a b .\n",
             "FROM a\nCOPY a b ./\n",
             "FROM a\nCOPY a /x\n",
             "FROM a\nCOPY *.json /x\n",

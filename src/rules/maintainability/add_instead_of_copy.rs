@@ -5,6 +5,7 @@ use crate::Diagnostic;
 use crate::ast::Instruction;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
+use crate::semantic::Source;
 use crate::semantic::compare::Area;
 use crate::syntax::SyntaxKind;
 use crate::{Severity, rules::DiagnosticExt};
@@ -23,11 +24,14 @@ Checks `ADD` instructions whose sources include a local file or directory that i
 archive: `ADD` is only needed to fetch a URL or a git repository, or to unpack a local tar
 archive. Sources that end in an archive extension (`.tar`, `.tar.gz`, `.tgz`, `.bz2`, `.xz`,
 `.zst`, ...), `http://`/`https://` URLs and git repositories (`git@...`, `git://`, `ssh://`,
-`https://.../*.git`) are fine; so are heredoc sources. `ADD` wrapped in `ONBUILD` is not
-checked, as hadolint does not check it.
+`https://.../*.git`) are fine; heredoc sources count as local files. Sources are read as
+the build engine expands them, so `ADD ${URL} /x` with `ARG URL=https://...` is fine, and a
+source whose value is not known (an `ARG` without a default) is not taken for a local file.
+`ADD` wrapped in `ONBUILD` is not checked, as hadolint does not check it.
 
 Differences from hadolint: a git source (`ADD git@github.com:org/repo.git /src`), which only
-`ADD` can fetch, is not flagged; archive extensions are matched case-insensitively and
+`ADD` can fetch, is not flagged, nor is a source given by a variable that holds a URL or
+has no known value (hadolint flags every `ADD $VAR`); archive extensions are matched case-insensitively and
 include zstd (`.zst`, `.tzst`).
 
 ## Why is this bad?
@@ -67,6 +71,16 @@ rule is about.
 /// DFL5020
 pub struct AddInsteadOfCopy;
 
+/// `keyword` in lowercase when the replaced keyword is written in lowercase.
+fn same_case(source: &str, range: crate::syntax::TextRange, keyword: &str) -> String {
+    let written = &source[range.as_usize()];
+    if written.chars().all(|c| !c.is_ascii_uppercase()) {
+        keyword.to_ascii_lowercase()
+    } else {
+        keyword.to_string()
+    }
+}
+
 /// Flags that only ADD accepts: COPY would fail with them.
 const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
@@ -89,24 +103,67 @@ fn is_archive(source: &str) -> bool {
     .any(|ext| lower.ends_with(ext))
 }
 
-/// The sources of an ADD as written (quotes removed, variables kept), or `None` when
-/// the instruction has no destination.
-fn sources(instruction: Instruction<'_>, escape: char) -> Option<Vec<String>> {
+/// What an ADD source is, as far as the file tells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A URL or git repository, which only ADD fetches.
+    Remote,
+    /// A local file whose name says it is an archive ADD may unpack.
+    Archive,
+    /// A local path or pattern, or a heredoc.
+    Local {
+        /// Whether it has wildcards, which could pick an archive.
+        pattern: bool,
+    },
+    /// A value that is not known (an ARG without a default): it may be a URL.
+    Unknown,
+}
+
+fn kind_of(text: &str) -> Kind {
+    // Unknown parts show as written; an empty source comes from an ARG without a default.
+    if text.contains('$') || text.is_empty() {
+        Kind::Unknown
+    } else if is_remote(text) {
+        Kind::Remote
+    } else if is_archive(text) {
+        Kind::Archive
+    } else {
+        Kind::Local {
+            pattern: text.contains(['*', '?', '[']),
+        }
+    }
+}
+
+/// The kinds of an ADD's sources: as the engine expanded them when it evaluated the
+/// instruction, else as written.
+fn sources(ctx: &RuleContext<'_>, instruction: Instruction<'_>) -> Vec<Kind> {
+    let layer = ctx
+        .build
+        .stages
+        .iter()
+        .flat_map(|s| &s.layers)
+        .find(|l| l.range == instruction.range());
+    if let Some(layer) = layer {
+        return layer
+            .sources
+            .iter()
+            .map(|source| match source {
+                Source::Context { pattern, .. } => kind_of(pattern),
+                Source::Remote(_) => Kind::Remote,
+                Source::Heredoc(_) => Kind::Local { pattern: false },
+                Source::Stage { .. } | Source::Image { .. } => Kind::Unknown,
+            })
+            .collect();
+    }
     let mut args: Vec<String> = match instruction.exec_form() {
         Some(array) => array.strings(),
         None => instruction
-            .syntax()
-            .children()
-            .filter_map(|n| match n.kind() {
-                SyntaxKind::WORD => crate::ast::Word::cast(n).map(|w| w.unquoted(escape)),
-                // A heredoc is never unpacked: it reads as a plain source.
-                SyntaxKind::HEREDOC_MARKER => Some("<<heredoc".to_string()),
-                _ => None,
-            })
+            .words()
+            .map(|w| w.unquoted(ctx.escape()))
             .collect(),
     };
-    args.pop()?;
-    Some(args)
+    args.pop();
+    args.iter().map(|a| kind_of(a)).collect()
 }
 
 impl Rule for AddInsteadOfCopy {
@@ -119,27 +176,26 @@ impl Rule for AddInsteadOfCopy {
             if instruction.kind() != SyntaxKind::ADD_INSTR {
                 continue;
             }
-            let Some(sources) = sources(instruction, ctx.escape()) else {
-                continue;
-            };
+            let sources = sources(ctx, instruction);
             let special_flag = instruction
                 .flags()
                 .any(|f| ADD_ONLY_FLAGS.contains(&f.name().as_str()) || f.name() == "from");
-            let local = |s: &&String| !is_remote(s) && !is_archive(s);
-            if sources.is_empty() || special_flag || !sources.iter().any(|s| local(&s)) {
+            let local = |k: &Kind| matches!(k, Kind::Local { .. });
+            if special_flag || !sources.iter().any(local) {
                 continue;
             }
             let Some(keyword) = instruction.keyword_range() else {
                 continue;
             };
-            let plain = sources
-                .iter()
-                .all(|s| local(&s) && !s.contains(['$', '*', '?', '[']));
+            let plain = sources.iter().all(|k| *k == Kind::Local { pattern: false });
             let fix = plain.then(|| {
                 Fix::new(
                     "Replace `ADD` with `COPY`",
                     Applicability::Safe,
-                    vec![Edit::replace(keyword, "COPY")],
+                    vec![Edit::replace(
+                        keyword,
+                        same_case(ctx.source, keyword, "COPY"),
+                    )],
                 )
             });
             let help = if plain {
@@ -173,7 +229,7 @@ mod tests {
             ("FROM a\nADD app.zip /srv/\n", vec!["ADD"]),
             ("FROM a\nADD x.tar.gz conf /srv/\n", vec!["ADD"]),
             ("FROM a\nADD https://x/y conf /srv/\n", vec!["ADD"]),
-            ("FROM a\nADD $SRC /srv/\n", vec!["ADD"]),
+            ("FROM a\nARG SRC=app.py\nADD $SRC /srv/\n", vec!["ADD"]),
             ("FROM a\nADD <<EOF /x\nhello\nEOF\n", vec!["ADD"]),
         ] {
             let diagnostics = check(&AddInsteadOfCopy, source);
@@ -195,6 +251,8 @@ mod tests {
             "FROM a\nONBUILD ADD app.py /srv/\n",
             "FROM a\nCOPY app.py /srv/\n",
             "FROM a\nADD\n",
+            "FROM a\nARG URL=https://x/y.rpm\nADD ${URL} /tmp/y.rpm\n",
+            "FROM a\nARG SRC\nADD $SRC /srv/\n",
         ] {
             assert!(check(&AddInsteadOfCopy, source).is_empty(), "{source}");
         }
@@ -209,7 +267,7 @@ mod tests {
         );
         for source in [
             "FROM a\nADD https://x/y conf /srv/\n",
-            "FROM a\nADD $SRC /srv/\n",
+            "FROM a\nARG SRC\nADD $SRC b /srv/\n",
             "FROM a\nADD *.py /srv/\n",
             "FROM a\nADD x.tar conf /srv/\n",
         ] {
@@ -218,6 +276,15 @@ mod tests {
                 "{source}"
             );
         }
+    }
+
+    #[test]
+    fn fix_keeps_a_lowercase_keyword_lowercase() {
+        let source = "from a\nadd app.py /srv/\n";
+        assert_eq!(
+            fixed(source, &check(&AddInsteadOfCopy, source)),
+            "from a\ncopy app.py /srv/\n"
+        );
     }
 
     #[test]

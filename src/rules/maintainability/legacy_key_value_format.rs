@@ -45,9 +45,11 @@ LABEL description="A small web service"
 ## Fix safety
 The fix rewrites the pair as `key=value`, putting the value in double quotes when it
 contains spaces or quotes, so that it expands to the same text: variable references are
-kept, and quotes, escapes and `$` are rewritten for double quotes. The build engine checks
+kept, a value continued over several lines keeps its layout, and quotes, escapes and `$`
+are rewritten for double quotes. The build engine checks
 that the environment and the labels stay the same, so the fix is safe. No fix is offered
-when comment lines sit inside the instruction.
+when comment lines sit inside the instruction, nor inside `ONBUILD`, whose trigger the
+image stores as written.
 
 ## References
 - Dockerfile reference: `ENV`, `LABEL`.
@@ -78,6 +80,17 @@ fn rewrite_value(word: Word<'_>, escape: char) -> Option<String> {
         && !logical.contains(escape);
     if plain {
         return Some(logical);
+    }
+    // Only text, variables and line continuations: the text can go between double quotes
+    // as written, keeping its layout over several lines.
+    let simple = word.syntax().children_with_tokens().all(|e| match e {
+        SyntaxElement::Node(n) => n.kind().is_line_trivia() || n.kind() == SyntaxKind::VAR,
+        SyntaxElement::Token(t) => {
+            t.kind() == SyntaxKind::TEXT && !t.text().contains(['"', '$', escape])
+        }
+    });
+    if simple {
+        return Some(format!("\"{}\"", word.syntax().text()));
     }
     let mut out = String::from("\"");
     for element in word.syntax().children_with_tokens() {
@@ -145,6 +158,9 @@ impl Rule for LegacyKeyValueFormat {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for top in ctx.instructions() {
             let instruction = top.onbuild_trigger().unwrap_or(top);
+            // A trigger is kept as written in the image config: rewriting it changes the
+            // image, so it gets no fix.
+            let wrapped = top.kind() == SyntaxKind::ONBUILD_INSTR;
             let keyword = match instruction.kind() {
                 SyntaxKind::ENV_INSTR => "ENV",
                 SyntaxKind::LABEL_INSTR => "LABEL",
@@ -167,7 +183,7 @@ impl Rule for LegacyKeyValueFormat {
                         "write `{keyword} key=value`, quoting the value if it has spaces; the \
                          legacy form is deprecated and takes the rest of the line as the value"
                     ))
-                    .with_fix(fix_pair(pair, ctx.escape())),
+                    .with_fix(fix_pair(pair, ctx.escape()).filter(|_| !wrapped)),
                 );
             }
         }
@@ -228,6 +244,10 @@ mod tests {
                 "FROM a\nENV A=\"x \\$y \\\"z\\\" \\$w q\"\n",
             ),
             (
+                "FROM a\nENV D \\\n\t\ta \\\n\t\tb\n",
+                "FROM a\nENV D=\"a \\\n\t\tb\"\n",
+            ),
+            (
                 "FROM a\nARG V=1\nENV A ${V:-a b} $V\n",
                 "FROM a\nARG V=1\nENV A=\"${V:-a b} $V\"\n",
             ),
@@ -245,6 +265,8 @@ mod tests {
             assert_eq!(outcome.output, expected);
         }
         let source = "FROM a\nENV A b \\\n# note\n  c\n";
+        assert!(check(&LegacyKeyValueFormat, source)[0].fix.is_none());
+        let source = "FROM a\nONBUILD ENV A b\n";
         assert!(check(&LegacyKeyValueFormat, source)[0].fix.is_none());
     }
 }

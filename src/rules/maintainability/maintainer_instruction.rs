@@ -99,13 +99,17 @@ impl Rule for MaintainerInstruction {
                 .syntax()
                 .tokens()
                 .any(|t| t.kind() == SyntaxKind::COMMENT);
+            let lowercase = ctx.source[keyword.as_usize()]
+                .chars()
+                .all(|c| !c.is_ascii_uppercase());
+            let label = if lowercase { "label" } else { "LABEL" };
             let fix = (!author.is_empty() && !labelled && !comments).then(|| {
                 Fix::new(
                     format!("Replace `MAINTAINER` with `LABEL {AUTHORS}`"),
                     Applicability::Safe,
                     vec![Edit::replace(
                         instruction.range(),
-                        format!("LABEL {AUTHORS}={}", quote(author, ctx.escape())),
+                        format!("{label} {AUTHORS}={}", quote(author, ctx.escape())),
                     )],
                 )
             });
@@ -171,6 +175,15 @@ mod tests {
         assert_eq!(
             out,
             "# escape=`\nFROM a\nLABEL org.opencontainers.image.authors=\"a``b `\"c`\"\"\n"
+        );
+    }
+
+    #[test]
+    fn fix_keeps_a_lowercase_keyword_lowercase() {
+        let source = "from a\nmaintainer me\n";
+        assert_eq!(
+            fixed(source, &check(&MaintainerInstruction, source)),
+            "from a\nlabel org.opencontainers.image.authors=\"me\"\n"
         );
     }
 

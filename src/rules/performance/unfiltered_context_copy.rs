@@ -134,11 +134,13 @@ impl Rule for UnfilteredContextCopy {
                         .to_string(),
                 )
             } else {
-                let list = missing
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let quoted: Vec<String> = missing.iter().map(|p| format!("`{p}`")).collect();
+                let list = match quoted.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => quoted.join(""),
+                };
                 (
                     format!(
                         "`{keyword} {pattern}` copies the whole build context, and \
@@ -195,7 +197,7 @@ mod tests {
         );
         assert_eq!(flagged(source, &d), ["."]);
         assert!(
-            d[0].message.contains("`.env`, `node_modules`"),
+            d[0].message.contains("`.env` and `node_modules`"),
             "{}",
             d[0].message
         );
