@@ -69,7 +69,7 @@ fn json_output_has_the_documented_shape() {
     write(
         dir.path(),
         "Dockerfile",
-        "FROM alpine:3.20\nLABEL a=\"é🐳\" --x\nCOPY --chwon=1 a b\nUSER app\n".as_bytes(),
+        "FROM alpine:3.20\nLABEL a=\"é🐳\" --x\nCOPY --chwon=1 a /b\nUSER app\n".as_bytes(),
     );
     let out = dflint(&["check", "--format", "json", "Dockerfile"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -488,11 +488,14 @@ fn check_reports_build_problems_found_by_the_engine() {
             ("DFL0104".to_string(), "build".to_string(), 4)
         ]
     );
-    // An ARG without a value is an input of the build, not a mistake in the file.
+    // An ARG without a value is an input of the build, not an error in the file; BuildKit
+    // only warns that the default makes no valid reference.
     write(dir.path(), "Dockerfile", b"ARG BASE\nFROM ${BASE}:1\n");
+    let out = dflint(&["check", "--format", "compact", "Dockerfile"], dir.path());
     assert_eq!(
-        dflint(&["check", "Dockerfile"], dir.path()).status.code(),
-        Some(0)
+        stdout(&out),
+        "Dockerfile:2:6: warning[DFL1006] `${BASE}:1` is not a valid image reference without a \
+         value for `ARG BASE`\n"
     );
 }
 
@@ -500,14 +503,14 @@ fn check_reports_build_problems_found_by_the_engine() {
 fn fix_writes_proven_fixes_atomically_and_diff_only_prints_them() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let original = "FROM alpine:3.20\r\nRUN apk add curl\r\nRUN echo done\r\nUSER app\r\n";
+    let original = "FROM alpine:3.20\r\nRUN apk add curl~8\r\nRUN echo done\r\nUSER app\r\n";
     write(dir.path(), "Dockerfile", original.as_bytes());
     let path = dir.path().join("Dockerfile");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = dflint(&["check", "--diff", "Dockerfile"], dir.path());
     let diff = stdout(&out);
     assert!(
-        diff.contains("--- a/Dockerfile") && diff.contains("+RUN apk add --no-cache curl && \\"),
+        diff.contains("--- a/Dockerfile") && diff.contains("+RUN apk add --no-cache curl~8 && \\"),
         "{diff}"
     );
     assert_eq!(
@@ -524,7 +527,7 @@ fn fix_writes_proven_fixes_atomically_and_diff_only_prints_them() {
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         fixed,
-        "FROM alpine:3.20\r\nRUN apk add --no-cache curl && \\\r\n    echo done\r\nUSER app\r\n"
+        "FROM alpine:3.20\r\nRUN apk add --no-cache curl~8 && \\\r\n    echo done\r\nUSER app\r\n"
     );
     assert_eq!(
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
@@ -555,7 +558,7 @@ fn configuration_selection_and_pragmas_shape_the_report() {
     write(
         dir.path(),
         ".dflint.toml",
-        b"ignore = [\"DL3002\"]\n[severity]\nunpinned-base-image = \"error\"\n",
+        b"ignore = [\"DL3002\", \"DL3018\"]\n[severity]\nunpinned-base-image = \"error\"\n",
     );
     write(dir.path(), "Dockerfile", b"FROM alpine\n# dflint ignore=DFL3006 -- cache kept on purpose\nRUN apk add curl\n# dflint ignore=no-such-rule\nRUN echo\n");
     let out = dflint(&["check", "--format", "compact", "Dockerfile"], dir.path());
