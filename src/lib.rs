@@ -14,6 +14,7 @@ pub mod render;
 pub mod rules;
 pub mod semantic;
 pub mod shell;
+pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
 
@@ -32,6 +33,7 @@ pub fn check(source: &str) -> Vec<Diagnostic> {
             path: "Dockerfile",
             report_unused_ignores: false,
             ignore_file: &semantic::context::IgnoreFile::Unknown,
+            shellcheck: None,
         },
     )
 }

@@ -23,6 +23,7 @@ fn fixing_the_corpus_keeps_it_valid_and_converges() {
         path: "Dockerfile",
         report_unused_ignores: false,
         ignore_file: &dflint::semantic::context::IgnoreFile::Unknown,
+        shellcheck: None,
     };
     let excluded = ["template", "no-from", "unknown-instruction"];
     let texts: Vec<(String, String)> = manifest
