@@ -7,8 +7,11 @@
 //! heredoc bodies kept), with two header lines inserted before its first command:
 //! `# shellcheck shell=DIALECT` (so that one ShellCheck process checks scripts of
 //! different shells) and `export NAME= ...` for the ARG and ENV names in scope (so that
-//! SC2154, "referenced but not assigned", is not raised for them). Findings on the header are
-//! dropped, and lines after it are shifted back, so positions stay exact.
+//! SC2154, "referenced but not assigned", is not raised for them). An ARG's value can change
+//! at build time, so it is left empty (ShellCheck still reports `$NAME` unquoted, SC2086);
+//! an ENV set in the stage to a literal word gets that value, so ShellCheck knows `$NAME`
+//! cannot split. Findings on the header are dropped, and lines after it are shifted back, so
+//! positions stay exact.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -132,7 +135,9 @@ pub struct ShellScript {
     name: String,
     text: String,
     dialect: Dialect,
-    names: Vec<String>,
+    /// The variables the header exports, with the value each is given: the literal value of
+    /// an ENV of the stage when it cannot split into words or expand, else empty.
+    names: Vec<(String, String)>,
     script: Script,
     /// Where each line of `script.text()` starts.
     line_starts: Vec<usize>,
@@ -145,7 +150,12 @@ pub struct ShellScript {
 impl ShellScript {
     /// Prepares `script` for ShellCheck; `None` when it has no command (only comments or
     /// nothing).
-    fn new(index: usize, script: Script, dialect: Dialect, names: Vec<String>) -> Option<Self> {
+    fn new(
+        index: usize,
+        script: Script,
+        dialect: Dialect,
+        names: Vec<(String, String)>,
+    ) -> Option<Self> {
         let original = script.text();
         let mut line_starts = vec![0];
         line_starts.extend(
@@ -164,10 +174,11 @@ impl ShellScript {
         let mut header_lines = 1;
         if !names.is_empty() {
             header.push_str("export");
-            for name in &names {
+            for (name, value) in &names {
                 header.push(' ');
                 header.push_str(name);
                 header.push('=');
+                header.push_str(value);
             }
             header.push('\n');
             header_lines += 1;
@@ -208,9 +219,8 @@ impl ShellScript {
 
     /// The variable names the build declares for it (ARG and ENV in scope, BuildKit's
     /// predefined proxy arguments), sorted.
-    #[must_use]
-    pub fn names(&self) -> &[String] {
-        &self.names
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(name, _)| name.as_str())
     }
 
     /// The script as the RUN holds it, with its map to the Dockerfile.
@@ -258,8 +268,10 @@ impl ShellScript {
 /// The scripts ShellCheck should check in a Dockerfile, in order: the script of each
 /// shell-form RUN of every stage (a heredoc body for `RUN <<EOF`), checked as the stage's
 /// `SHELL` or the body's shebang says. Left out: exec-form RUNs, `ONBUILD` triggers, RUNs
-/// under a shell ShellCheck does not know (cmd, PowerShell, zsh), heredocs run by another
-/// interpreter (`#!/usr/bin/env python3`) and COPY/ADD heredocs, which are file contents.
+/// under a shell ShellCheck does not know (cmd, PowerShell, zsh; `cmd` is the default on
+/// Windows images, and in files whose escape character is the backtick), heredocs run by
+/// another interpreter (`#!/usr/bin/env python3`) and COPY/ADD heredocs, which are file
+/// contents.
 #[must_use]
 pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
     let Some(file) = Dockerfile::cast(parse.tree().root()) else {
@@ -267,8 +279,9 @@ pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
     };
     let instructions: HashMap<u32, Instruction<'_>> =
         file.instructions().map(|i| (i.range().start, i)).collect();
+    let windows_escape = parse.escape() == '`';
     let mut out = Vec::new();
-    for stage in &build.stages {
+    for (index, stage) in build.stages.iter().enumerate() {
         let mut shell: Vec<String> = match stage.base {
             Base::Stage(base) => build
                 .stages
@@ -280,7 +293,13 @@ pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
+        // Windows images run RUN with `cmd /S /C` unless a SHELL says otherwise.
+        if shell.is_empty() && (windows_escape || starts_on_windows(build, index)) {
+            shell = vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()];
+        }
         let mut args: Vec<String> = Vec::new();
+        // The ENVs of this stage, with their value when it is a literal.
+        let mut env_literals: HashMap<String, Option<String>> = HashMap::new();
         for step in &stage.steps {
             let Some(instruction) = instructions
                 .get(&step.range.start)
@@ -301,6 +320,16 @@ pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
                             .filter_map(|pair| pair.key().map(crate::ast::Word::text)),
                     );
                 }
+                SyntaxKind::ENV_INSTR => {
+                    for pair in instruction.key_values() {
+                        let Some(key) = pair.key() else { continue };
+                        let literal = pair
+                            .value()
+                            .filter(|v| !v.has_variables())
+                            .map(|v| v.unquoted(parse.escape()));
+                        env_literals.insert(key.text(), literal);
+                    }
+                }
                 SyntaxKind::RUN_INSTR => {
                     let Some(form) = instruction.shell_form() else {
                         continue;
@@ -317,15 +346,24 @@ pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
                         .layer
                         .and_then(|l| stage.layers.get(l))
                         .map(|layer| layer.env.iter().map(|(name, _)| name.clone()));
-                    let mut names: Vec<String> = args
+                    let mut names: Vec<(String, String)> = args
                         .iter()
                         .cloned()
                         .chain(env.into_iter().flatten())
                         .chain(PREDEFINED.iter().map(|n| (*n).to_string()))
                         .filter(|n| is_name(n))
+                        .map(|name| {
+                            let value = env_literals
+                                .get(&name)
+                                .cloned()
+                                .flatten()
+                                .filter(|v| is_plain_word(v))
+                                .unwrap_or_default();
+                            (name, value)
+                        })
                         .collect();
                     names.sort_unstable();
-                    names.dedup();
+                    names.dedup_by(|a, b| a.0 == b.0);
                     if let Some(prepared) = ShellScript::new(out.len(), script, dialect, names) {
                         out.push(prepared);
                     }
@@ -335,6 +373,33 @@ pub fn scripts(parse: &Parse, build: &Build) -> Vec<ShellScript> {
         }
     }
     out
+}
+
+/// Whether stage `index` is built on a Windows image (its own base or, through stages, the
+/// first image), by the image's name as Microsoft's images spell it.
+fn starts_on_windows(build: &Build, index: usize) -> bool {
+    let mut current = index;
+    for _ in 0..=build.stages.len() {
+        match build.stages.get(current).map(|s| &s.base) {
+            Some(Base::Image(image)) => {
+                let path = image.path().to_ascii_lowercase();
+                return ["windows", "nanoserver", "servercore"]
+                    .iter()
+                    .any(|w| path.contains(w));
+            }
+            Some(Base::Stage(base)) => current = *base,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether `value` reads the same unquoted in a shell: no blanks to split on, no glob,
+/// quote, expansion or tilde.
+fn is_plain_word(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/:@%+,=-".contains(c))
 }
 
 /// Whether `name` is a shell variable name.

@@ -59,15 +59,36 @@ fn header_sets_the_dialect_and_the_names_in_scope() {
     assert_eq!(scripts.len(), 1);
     let text = scripts[0].text();
     assert!(text.starts_with("# shellcheck shell=sh\nexport "), "{text}");
-    let names = scripts[0].names();
+    let names: Vec<&str> = scripts[0].names().collect();
     for name in ["version", "a", "b", "home", "http_proxy", "NO_PROXY"] {
-        assert!(names.iter().any(|n| n == name), "{name} missing: {names:?}");
+        assert!(names.contains(&name), "{name} missing: {names:?}");
     }
     // A global ARG is not in scope in a stage without being declared again, and an ENV
     // after the RUN is not seen by it.
-    assert!(!names.iter().any(|n| n == "global" || n == "late"));
+    assert!(!names.contains(&"global") && !names.contains(&"late"));
+    // An ENV's literal value is given when it is one plain word; an ARG's never.
+    assert!(text.contains(" home=/h "), "{text}");
+    assert!(text.contains(" a= "), "{text}");
     assert!(text.ends_with("\necho $version"), "{text}");
     assert_eq!(scripts[0].dialect(), Dialect::Sh);
+}
+
+#[test]
+fn env_values_are_given_only_when_literal_plain_words() {
+    let scripts = prepared(
+        "FROM alpine\nARG v=1\nENV plain=1.2.3 spaced=\"a b\" derived=$v glob=*.txt \\\n    quoted='x-y'\nRUN echo\n",
+    );
+    let text = scripts[0].text();
+    for assignment in [
+        " plain=1.2.3 ",
+        " spaced= ",
+        " derived= ",
+        " glob= ",
+        " quoted=x-y ",
+        " v=\n",
+    ] {
+        assert!(text.contains(assignment), "{assignment} not in {text}");
+    }
 }
 
 #[test]
@@ -99,6 +120,18 @@ fn skips_exec_form_other_shells_other_interpreters_and_file_heredocs() {
         FROM mcr.microsoft.com/windows/servercore\nSHELL [\"powershell\", \"-Command\"]\n\
         RUN Write-Host $x\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN echo %x%\n";
     assert!(prepared(source).is_empty(), "{:?}", prepared(source));
+}
+
+#[test]
+fn windows_images_default_to_cmd() {
+    let source = "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS w\nRUN echo %x%\n\
+        FROM w\nRUN echo %y%\nSHELL [\"bash\", \"-c\"]\nRUN echo $z\n";
+    let scripts = prepared(source);
+    assert_eq!(scripts.len(), 1);
+    assert!(scripts[0].script().text().contains("$z"));
+    let source =
+        "# escape=`\nFROM $BASE\nRUN powershell -Command `\n    $ErrorActionPreference = 'Stop'\n";
+    assert!(prepared(source).is_empty());
 }
 
 #[test]
