@@ -6,7 +6,7 @@
 //! Each script is handed to ShellCheck as written in the RUN (line continuations removed,
 //! heredoc bodies kept), with two header lines inserted before its first command:
 //! `# shellcheck shell=DIALECT` (so that one ShellCheck process checks scripts of
-//! different shells) and `export NAME= ...` for the ARG and ENV names in scope (so that
+//! different shells) and `export NAME='' ...` for the ARG and ENV names in scope (so that
 //! SC2154, "referenced but not assigned", is not raised for them). An ARG's value can change
 //! at build time, so it is left empty (ShellCheck still reports `$NAME` unquoted, SC2086);
 //! an ENV set in the stage to a literal word gets that value, so ShellCheck knows `$NAME`
@@ -178,7 +178,8 @@ impl ShellScript {
                 header.push(' ');
                 header.push_str(name);
                 header.push('=');
-                header.push_str(value);
+                // `NAME=''` rather than `NAME=`, which ShellCheck takes for a typo (SC1007).
+                header.push_str(if value.is_empty() { "''" } else { value });
             }
             header.push('\n');
             header_lines += 1;
