@@ -9,6 +9,7 @@ use crate::rules::{RuleContext, RuleOptions, registry::RULES};
 use crate::semantic::compare::Area;
 use crate::semantic::context::IgnoreFile;
 use crate::semantic::{BuildOptions, ProblemKind, evaluate};
+use crate::shellcheck::ShellCheck;
 use crate::suppress::{PragmaSource, Suppressions};
 use crate::syntax::{SyntaxErrorCode, parse};
 
@@ -24,6 +25,24 @@ pub struct Settings<'a> {
     /// The ignore file of the file's build context, for the rules that look at what the
     /// builder receives.
     pub ignore_file: &'a IgnoreFile,
+    /// Runs ShellCheck on the RUN scripts (see [`crate::shellcheck`]); `None` to skip it.
+    /// The fix loop never runs it: [`fix_with`] runs it once on the fixed text.
+    pub shellcheck: Option<&'a dyn ShellCheck>,
+}
+
+impl<'a> Settings<'a> {
+    /// Settings for a file named `Dockerfile` with `config`: no build context, no
+    /// ShellCheck, unused pragmas not reported.
+    #[must_use]
+    pub fn new(config: &'a Config) -> Self {
+        Settings {
+            config,
+            path: "Dockerfile",
+            report_unused_ignores: false,
+            ignore_file: &IgnoreFile::Unknown,
+            shellcheck: None,
+        }
+    }
 }
 
 /// A pragma names a code no rule answers to.
@@ -72,6 +91,52 @@ fn is_known(code: &str) -> bool {
     known_codes()
         .iter()
         .any(|id| answers_to(code, id.code, id.name, id.aliases))
+        || crate::shellcheck::is_selector(code)
+}
+
+/// Whether the configuration may turn on some ShellCheck finding for the file at `path`,
+/// so that running ShellCheck is worth it.
+fn may_select_shellcheck(config: &Config, path: &str) -> bool {
+    let family = RuleId {
+        code: "SC",
+        name: crate::shellcheck::NAME,
+        aliases: &[],
+        preview: false,
+    };
+    let names_a_code = |s: &String| s.len() > 2 && crate::shellcheck::is_selector(s);
+    config.is_enabled(&family, path)
+        || config.select.iter().any(names_a_code)
+        || config
+            .per_path
+            .iter()
+            .any(|o| o.select.iter().any(names_a_code))
+}
+
+/// ShellCheck's findings on the file's RUN scripts that the configuration selects, with
+/// their configured severities; `None` when ShellCheck did not run.
+fn shellcheck_diagnostics(
+    runner: &dyn ShellCheck,
+    parsed: &crate::syntax::Parse,
+    build: &crate::semantic::Build,
+    settings: &Settings<'_>,
+) -> Option<Vec<Diagnostic>> {
+    let config = settings.config;
+    if !may_select_shellcheck(config, settings.path) {
+        return None;
+    }
+    let scripts = crate::shellcheck::scripts(parsed, build);
+    if scripts.is_empty() {
+        return Some(Vec::new());
+    }
+    let output = runner.run(&scripts)?;
+    // ShellCheck's json1 output is well-formed whenever it runs; anything else is a
+    // failure of the run, which the runner reports.
+    let mut found = crate::shellcheck::diagnostics(&scripts, &output).ok()?;
+    found.retain(|d| config.is_enabled(&diagnostic_id(d), settings.path));
+    for d in &mut found {
+        d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);
+    }
+    Some(found)
 }
 
 fn pragma_diagnostic(
@@ -123,6 +188,11 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     for d in &mut found {
         d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);
     }
+    let shellcheck = settings
+        .shellcheck
+        .and_then(|runner| shellcheck_diagnostics(runner, &parsed, &build, settings));
+    let shellcheck_ran = shellcheck.is_some();
+    found.extend(shellcheck.into_iter().flatten());
     if !config.disable_ignore_pragma {
         let suppressions = Suppressions::collect(&parsed);
         // Syntax errors cannot be suppressed: the builder rejects the file anyway.
@@ -150,7 +220,10 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
                 let buildkit = suppressions
                     .pragma_at(range.start)
                     .is_some_and(|p| p.source == PragmaSource::BuildKit);
-                if !buildkit && !unknown.iter().any(|(_, r)| *r == range) {
+                // Without ShellCheck's findings, whether its codes suppress something is
+                // unknown.
+                let unchecked = !shellcheck_ran && crate::shellcheck::is_selector(&code);
+                if !buildkit && !unchecked && !unknown.iter().any(|(_, r)| *r == range) {
                     found.push(pragma_diagnostic(
                         UNUSED_SUPPRESSION,
                         Severity::Info,
@@ -172,13 +245,23 @@ fn declared_changes(code: &str) -> &'static [Area] {
 }
 
 /// Fixes a Dockerfile: applies the fixes `mode` allows until nothing changes, keeping only
-/// those the parser and the build engine prove (see [`crate::fix::fix`]).
+/// those the parser and the build engine prove (see [`crate::fix::fix`]). ShellCheck
+/// (offering no fixes here) stays out of the loop and runs once on the fixed text, for the
+/// remaining diagnostics.
 #[must_use]
 pub fn fix_with(source: &str, settings: &Settings<'_>, mode: FixMode) -> FixOutcome {
-    crate::fix::fix(
+    let without_shellcheck = Settings {
+        shellcheck: None,
+        ..*settings
+    };
+    let mut outcome = crate::fix::fix(
         source,
-        &|text| check_with(text, settings),
+        &|text| check_with(text, &without_shellcheck),
         &declared_changes,
         mode,
-    )
+    );
+    if settings.shellcheck.is_some() {
+        outcome.remaining = check_with(&outcome.output, settings);
+    }
+    outcome
 }

@@ -14,6 +14,7 @@ pub mod render;
 pub mod rules;
 pub mod semantic;
 pub mod shell;
+pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
 
@@ -25,13 +26,5 @@ pub use diagnostic::{Category, Diagnostic, Severity};
 #[must_use]
 pub fn check(source: &str) -> Vec<Diagnostic> {
     let config = config::Config::default();
-    check_with(
-        source,
-        &Settings {
-            config: &config,
-            path: "Dockerfile",
-            report_unused_ignores: false,
-            ignore_file: &semantic::context::IgnoreFile::Unknown,
-        },
-    )
+    check_with(source, &Settings::new(&config))
 }

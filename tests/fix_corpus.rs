@@ -18,12 +18,7 @@ fn fixing_the_corpus_keeps_it_valid_and_converges() {
         return;
     };
     let config = Config::default();
-    let settings = Settings {
-        config: &config,
-        path: "Dockerfile",
-        report_unused_ignores: false,
-        ignore_file: &dflint::semantic::context::IgnoreFile::Unknown,
-    };
+    let settings = Settings::new(&config);
     let excluded = ["template", "no-from", "unknown-instruction"];
     let texts: Vec<(String, String)> = manifest
         .lines()

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
-use crate::config::Config;
+use crate::config::{Config, ShellCheckMode};
 use crate::fix::FixMode;
 use crate::render::{FileReport, RuleInfo};
 use crate::rules::registry::RULES;
@@ -53,6 +53,8 @@ pub(crate) struct CheckOptions<'a> {
     pub unsafe_fixes: bool,
     pub diff: bool,
     pub report_unused_ignores: bool,
+    /// `--shellcheck`, which wins over the configuration's `shellcheck`.
+    pub shellcheck: Option<ShellCheckMode>,
 }
 
 /// The rule table CI formats describe results with.
@@ -87,6 +89,43 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
     infos
 }
 
+/// The rule table entries of the ShellCheck codes found, which have no static table.
+fn shellcheck_infos(reports: &[FileReport<'_>]) -> Vec<RuleInfo> {
+    let mut codes: Vec<(&'static str, Severity)> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics)
+        .filter(|d| d.name == crate::shellcheck::NAME)
+        .map(|d| (d.code, d.severity))
+        .collect();
+    codes.sort_unstable_by_key(|(code, _)| *code);
+    codes.dedup_by_key(|(code, _)| *code);
+    codes
+        .into_iter()
+        .map(|(code, severity)| RuleInfo {
+            code,
+            name: crate::shellcheck::NAME,
+            summary: "A ShellCheck finding in the script of a RUN instruction.",
+            help_uri: format!("https://www.shellcheck.net/wiki/{code}"),
+            severity,
+        })
+        .collect()
+}
+
+/// The ShellCheck mode for a configuration, and where it comes from (for messages).
+fn shellcheck_mode(config: &Config, options: &CheckOptions<'_>) -> (ShellCheckMode, String) {
+    match (options.shellcheck, config.shellcheck) {
+        (Some(mode), _) => (mode, "`--shellcheck`".to_string()),
+        (None, Some(mode)) => (
+            mode,
+            format!(
+                "`shellcheck` in {}",
+                config.source.as_deref().unwrap_or("the configuration")
+            ),
+        ),
+        (None, None) => (ShellCheckMode::Auto, "the default".to_string()),
+    }
+}
+
 /// Applies the command line's selection to a loaded configuration and validates every
 /// selector. Returns a message naming the unknown one.
 fn configure(mut config: Config, options: &CheckOptions<'_>) -> Result<Config, String> {
@@ -111,6 +150,8 @@ fn configure(mut config: Config, options: &CheckOptions<'_>) -> Result<Config, S
     }
     config.ignore.extend(options.ignore.iter().cloned());
     config.preview |= options.preview;
+    let (mode, source) = shellcheck_mode(&config, options);
+    super::shellcheck::runner(mode, &source)?;
     Ok(config)
 }
 
@@ -179,6 +220,8 @@ struct Checked {
     not_converged: Option<String>,
     write_error: Option<String>,
     diff: Option<String>,
+    /// Why ShellCheck failed on the file, and whether that is an error (else a warning).
+    shellcheck_failure: Option<(String, bool)>,
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename,
@@ -228,11 +271,16 @@ fn check_one(
             .map_err(|e| format!("{}: cannot read its .dockerignore: {e}", input.display))?,
         None => IgnoreFile::Unknown,
     };
+    let (mode, source) = shellcheck_mode(config, options);
+    let process = super::shellcheck::runner(mode, &source)?;
     let settings = Settings {
         config,
         path: relative,
         report_unused_ignores: options.report_unused_ignores,
         ignore_file: &ignore_file,
+        shellcheck: process
+            .as_ref()
+            .map(|p| p as &dyn crate::shellcheck::ShellCheck),
     };
     let mut checked = Checked {
         display: input.display.clone(),
@@ -245,9 +293,19 @@ fn check_one(
         not_converged: None,
         write_error: None,
         diff: None,
+        shellcheck_failure: None,
+    };
+    // A failing ShellCheck fails `check` with `always`; it never fails `--fix`.
+    let shellcheck_failure = |fixing: bool| {
+        let strict = mode == ShellCheckMode::Always && !fixing;
+        process
+            .as_ref()
+            .and_then(super::shellcheck::Process::failure)
+            .map(|e| (format!("{}: {e}", input.display), strict))
     };
     if !options.fix && !options.diff {
         checked.diagnostics = crate::check_with(&checked.text, &settings);
+        checked.shellcheck_failure = shellcheck_failure(false);
         return Ok(checked);
     }
     let mode = if options.unsafe_fixes {
@@ -264,6 +322,7 @@ fn check_one(
         .collect();
     checked.not_converged = outcome.not_converged;
     checked.diagnostics = outcome.remaining;
+    checked.shellcheck_failure = shellcheck_failure(true);
     if outcome.output != checked.text {
         if options.diff {
             checked.diff = Some(unified_diff(
@@ -288,7 +347,11 @@ fn check_one(
 }
 
 fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
-    let infos = || rule_infos();
+    let infos = || {
+        let mut infos = rule_infos();
+        infos.extend(shellcheck_infos(reports));
+        infos
+    };
     match format {
         Format::Text => crate::render::render_text(reports, color),
         Format::Json => crate::render::render_json(reports),
@@ -341,6 +404,11 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
         }
         if let Some(e) = &c.write_error {
             errors.push(e.clone());
+        }
+        match &c.shellcheck_failure {
+            Some((e, true)) => errors.push(e.clone()),
+            Some((e, false)) => eprintln!("warning: {e}; its ShellCheck findings are missing"),
+            None => {}
         }
     }
     if options.fix || options.diff {

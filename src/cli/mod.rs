@@ -5,6 +5,7 @@ mod check;
 mod config;
 mod context;
 mod discover;
+mod shellcheck;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -123,6 +124,28 @@ struct CheckArgs {
     /// Report suppression pragmas that suppress nothing.
     #[arg(long)]
     report_unused_ignores: bool,
+    /// Check RUN scripts with ShellCheck: when the `shellcheck` binary is on PATH (auto,
+    /// the default unless the configuration's `shellcheck` says otherwise), always (a
+    /// missing binary is an error) or never.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    shellcheck: Option<ShellCheckChoice>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ShellCheckChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ShellCheckChoice {
+    fn mode(self) -> crate::config::ShellCheckMode {
+        match self {
+            ShellCheckChoice::Auto => crate::config::ShellCheckMode::Auto,
+            ShellCheckChoice::Always => crate::config::ShellCheckMode::Always,
+            ShellCheckChoice::Never => crate::config::ShellCheckMode::Never,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -299,6 +322,7 @@ fn run_check(args: &CheckArgs) -> u8 {
         unsafe_fixes: args.unsafe_fixes,
         diff: args.diff,
         report_unused_ignores: args.report_unused_ignores,
+        shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
     })
 }
 

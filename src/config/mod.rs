@@ -47,6 +47,34 @@ pub enum Dialect {
     Hadolint,
 }
 
+/// When ShellCheck runs on the RUN scripts (the `shellcheck` key, `--shellcheck`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ShellCheckMode {
+    /// When the `shellcheck` binary is on `PATH`; silently skipped otherwise.
+    #[default]
+    Auto,
+    /// Always; a missing binary is an error.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ShellCheckMode {
+    /// The values as written, in order.
+    pub const NAMES: &[&str] = &["auto", "always", "never"];
+
+    /// Parses `auto`, `always` or `never`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<ShellCheckMode> {
+        match s {
+            "auto" => Some(ShellCheckMode::Auto),
+            "always" => Some(ShellCheckMode::Always),
+            "never" => Some(ShellCheckMode::Never),
+            _ => None,
+        }
+    }
+}
+
 /// A finished configuration, as [`crate::check`] and the CLI use it.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -76,6 +104,9 @@ pub struct Config {
     pub rules: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// Inline `# dflint ignore=` and `# hadolint ignore=` pragmas have no effect.
     pub disable_ignore_pragma: bool,
+    /// When ShellCheck runs on the RUN scripts (`None`: not set, which means
+    /// [`ShellCheckMode::Auto`] unless the command line says otherwise).
+    pub shellcheck: Option<ShellCheckMode>,
     /// Where the configuration was loaded from, for messages.
     pub source: Option<String>,
     /// The format it was read from.
@@ -380,6 +411,11 @@ pub fn check_selector(selector: &str, known: &[RuleId<'_>]) -> Result<(), String
 }
 
 fn check_selector_inner(selector: &str, known: &[RuleId<'_>], exact: bool) -> Result<(), String> {
+    // ShellCheck's codes are open-ended: any `SC` code (or prefix) and the name `shellcheck`
+    // select its findings.
+    if crate::shellcheck::is_selector(selector) {
+        return Ok(());
+    }
     let found = known.iter().any(|rule| match specificity(selector, rule) {
         Some(Match::Named) => true,
         Some(Match::Group(_)) => !exact,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::error::{ConfigError, ConfigErrorKind, did_you_mean, one_of};
 use super::tree::{self, Entry, Node, Position, SyntaxFailure, Value};
-use super::{Config, LABEL_SCHEMAS, PathOverride, RequiredLabel, Site};
+use super::{Config, LABEL_SCHEMAS, PathOverride, RequiredLabel, ShellCheckMode, Site};
 use crate::Severity;
 
 /// The top-level keys of `.dflint.toml` and `.dflint.yaml`.
@@ -20,6 +20,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "required-labels",
     "strict-labels",
     "disable-ignore-pragma",
+    "shellcheck",
     "rules",
 ];
 
@@ -112,6 +113,12 @@ fn read_config(r: &mut Reader<'_>, root: &Node) -> Result<Config, ConfigError> {
             }
             "strict-labels" => config.strict_labels = r.bool(node, key)?,
             "disable-ignore-pragma" => config.disable_ignore_pragma = r.bool(node, key)?,
+            "shellcheck" => {
+                let value = r.string(node, key)?;
+                config.shellcheck = Some(ShellCheckMode::parse(value).ok_or_else(|| {
+                    r.invalid_choice("value", value, node, key, ShellCheckMode::NAMES)
+                })?);
+            }
             "rules" => {
                 for rule in r.table(node, key)? {
                     let path = child(key, &rule.key);

@@ -71,6 +71,14 @@ pub fn json_schema() -> Value {
                     comments have no effect.",
                 "type": "boolean"
             },
+            "shellcheck": {
+                "description": "When ShellCheck checks the scripts of RUN instructions: \
+                    `auto` (the default) when the `shellcheck` binary is on `PATH`, `always` \
+                    (a missing binary is an error) or `never`. Its findings have codes such \
+                    as `SC2086` and the name `shellcheck`, and are selected, ignored and \
+                    suppressed like rules.",
+                "enum": ["auto", "always", "never"]
+            },
             "rules": {
                 "description": "Options of individual rules, by rule name, such as \
                     `unpinned-base-image = { require-digest = true }`. Each rule's page lists \
@@ -87,7 +95,9 @@ pub fn json_schema() -> Value {
             "selector": {
                 "description": "A rule selector: a code (`DFL3006`), a name \
                     (`unpinned-base-image`), an alias from another tool (`DL3006`, \
-                    `SecretsUsedInArgOrEnv`), a code prefix (`DFL3`) or `ALL`.",
+                    `SecretsUsedInArgOrEnv`), a code prefix (`DFL3`) or `ALL`. ShellCheck's \
+                    findings answer to their codes (`SC2086`), code prefixes (`SC2`) and \
+                    the name `shellcheck`.",
                 "type": "string",
                 "pattern": "^[^\\s,]+$"
             },

@@ -522,7 +522,8 @@ format: json
             ".hadolint.yaml:27:1: `format` has no effect in dflint (use `--format` on the command line)",
         ]
     );
-    // Unknown codes are reported where the hadolint file wrote them.
+    // Unknown codes are reported where the hadolint file wrote them (ShellCheck's codes are
+    // known).
     let unknown: Vec<String> = config
         .unknown_selectors(KNOWN)
         .into_iter()
@@ -532,7 +533,6 @@ format: json
         unknown,
         [
             "DL3008 .hadolint.yaml:4:5: unknown rule `DL3008` in `ignored[0]`",
-            "SC2086 .hadolint.yaml:5:5: unknown rule `SC2086` in `ignored[1]`",
             "DL3001 .hadolint.yaml:8:7: unknown rule `DL3001` in `override.error[0]`",
             "DL3002 .hadolint.yaml:9:7: unknown rule `DL3002` in `override.error[1]`",
             "DL3042 .hadolint.yaml:11:7: unknown rule `DL3042` in `override.warning[0]`",
@@ -845,4 +845,52 @@ x = 1
         check_selector("latest-tags", KNOWN),
         Err("unknown rule `latest-tags` (did you mean `latest-tag`?)".into())
     );
+}
+
+// ShellCheck.
+
+#[test]
+fn shellcheck_mode_is_read_from_toml_and_yaml() {
+    assert_eq!(toml("").shellcheck, None);
+    assert_eq!(
+        toml("shellcheck = \"always\"\n").shellcheck,
+        Some(ShellCheckMode::Always)
+    );
+    assert_eq!(
+        yaml("shellcheck: never\n").shellcheck,
+        Some(ShellCheckMode::Never)
+    );
+    assert_eq!(
+        yaml("shellcheck: auto\n").shellcheck,
+        Some(ShellCheckMode::Auto)
+    );
+    let e = toml_error("shellcheck = \"alway\"\n");
+    assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
+    assert!(
+        e.message.contains("did you mean `always`?"),
+        "{}",
+        e.message
+    );
+    let e = toml_error("shellcheck = true\n");
+    assert_eq!(e.kind, ConfigErrorKind::WrongType);
+}
+
+#[test]
+fn shellcheck_codes_are_known_selectors() {
+    let config =
+        toml("ignore = [\"SC2086\", \"shellcheck\", \"SC2\"]\n[severity]\nsc2154 = \"error\"\n");
+    assert!(config.unknown_selectors(KNOWN).is_empty());
+    assert!(check_selector("SC1091", KNOWN).is_ok());
+    assert!(check_selector("SC10910", KNOWN).is_err());
+    // A ShellCheck finding is selected like a rule.
+    let sc2086 = RuleId {
+        code: "SC2086",
+        name: "shellcheck",
+        aliases: &[],
+        preview: false,
+    };
+    assert!(Config::default().is_enabled(&sc2086, "Dockerfile"));
+    assert!(!config.is_enabled(&sc2086, "Dockerfile"));
+    assert!(!toml("select = [\"DFL\"]\n").is_enabled(&sc2086, "Dockerfile"));
+    assert!(toml("select = [\"SC20\"]\n").is_enabled(&sc2086, "Dockerfile"));
 }

@@ -150,12 +150,7 @@ mod tests {
     fn the_fix_is_accepted_by_the_build_check() {
         let source = "FROM --platform=$TARGETPLATFORM alpine:3 AS base\nUSER app\n";
         let config = crate::config::Config::default();
-        let settings = crate::Settings {
-            config: &config,
-            path: "Dockerfile",
-            report_unused_ignores: false,
-            ignore_file: &crate::semantic::context::IgnoreFile::Unknown,
-        };
+        let settings = crate::Settings::new(&config);
         let outcome = crate::fix_with(source, &settings, crate::fix::FixMode::Safe);
         assert_eq!(outcome.output, "FROM alpine:3 AS base\nUSER app\n");
     }

@@ -200,12 +200,7 @@ mod tests {
         let source = "FROM golang:1 AS Build\nRUN make\nFROM alpine:3\nUSER app\n\
                       COPY --from=Build /a /b\n";
         let config = crate::config::Config::default();
-        let settings = crate::Settings {
-            config: &config,
-            path: "Dockerfile",
-            report_unused_ignores: false,
-            ignore_file: &crate::semantic::context::IgnoreFile::Unknown,
-        };
+        let settings = crate::Settings::new(&config);
         let outcome = crate::fix_with(source, &settings, crate::fix::FixMode::Safe);
         assert_eq!(
             outcome.output,
