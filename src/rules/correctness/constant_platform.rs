@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3029", "FromPlatformFlagConstDisallowed"],
+    aliases: &["DL3029", "FromPlatformFlagConstDisallowed", "DF061"],
     summary: "`FROM --platform` names a fixed platform instead of a build argument.",
     docs: r#"## What it does
 Flags a `FROM --platform=<value>` whose value has no variable, such as

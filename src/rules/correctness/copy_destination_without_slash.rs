@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3021", "DS011"],
+    aliases: &["DL3021", "DS011", "DF048"],
     summary: "`COPY` or `ADD` has several sources and a destination that does not end with `/`.",
     docs: r#"## What it does
 Checks `COPY` and `ADD` instructions (shell and JSON form, heredoc sources included) that

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3022"],
+    aliases: &["DL3022", "DF049"],
     summary: "`COPY --from` names no earlier stage, so the builder pulls an image of that name.",
     docs: r#"## What it does
 Checks the `--from` of every `COPY`. The builder reads the value as the name of an earlier

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["CopyIgnoredFile"],
+    aliases: &["CopyIgnoredFile", "DF077"],
     summary: "A `COPY` or `ADD` source is excluded from the build context by `.dockerignore`.",
     docs: r#"## What it does
 Checks the sources `COPY` and `ADD` read from the build context (not `--from`, URLs or

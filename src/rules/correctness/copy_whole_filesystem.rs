@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3067"],
+    aliases: &["DL3067", "DF026"],
     summary: "`COPY --from=... / /` copies the whole filesystem of a stage or image.",
     docs: r#"## What it does
 Flags a `COPY --from=<stage or image>` whose only source is `/` and whose destination is

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF035"],
     summary: "`curl` saves or pipes a download without `--fail`, so an HTTP error goes unnoticed.",
     docs: r#"## What it does
 Opt-in (preview). Flags `curl` in a `RUN` (also behind `sudo`, in heredocs and `sh -c`

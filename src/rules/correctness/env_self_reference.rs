@@ -20,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3044"],
+    aliases: &["DL3044", "DF062"],
     summary: "An `ENV` value uses a variable that the same `ENV` sets, before it is set.",
     docs: r#"## What it does
 Checks every `ENV` with several `key=value` pairs and flags a reference (`$NAME`,

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3011", "DS008"],
+    aliases: &["DL3011", "DS008", "DF040"],
     summary: "An `EXPOSE` port is above 65535, a reversed range, not a number, or has an unknown protocol.",
     docs: r#"## What it does
 Checks every port of every `EXPOSE` (`port`, `start-end`, either with `/protocol`) and

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF036"],
     summary: "The final image has neither a `CMD` nor an `ENTRYPOINT` (opt-in).",
     docs: r#"## What it does
 Opt-in (preview): enable it with `--preview` or by selecting it. Checks the image config of

@@ -25,6 +25,9 @@ pub static META: RuleMeta = RuleMeta {
         "DS016",
         "DS007",
         "DS023",
+        "DF038",
+        "DF039",
+        "DF041",
     ],
     summary: "A `CMD`, `ENTRYPOINT` or `HEALTHCHECK` is replaced by a later one in the same stage.",
     docs: r#"## What it does

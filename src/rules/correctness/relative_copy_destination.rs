@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3045"],
+    aliases: &["DL3045", "DF063"],
     summary: "`COPY` or `ADD` to a relative destination before any `WORKDIR` sets where it is.",
     docs: r#"## What it does
 Checks the destination of every `COPY` and `ADD`, as the build engine expands it, and flags a

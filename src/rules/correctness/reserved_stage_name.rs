@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3063", "ReservedStageName"],
+    aliases: &["DL3063", "ReservedStageName", "DF084"],
     summary: "A stage is named `scratch` or `context`, names the builder reserves.",
     docs: r#"## What it does
 Flags `FROM ... AS scratch` and `FROM ... AS context`. Stage names are compared ignoring

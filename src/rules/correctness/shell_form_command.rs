@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3025", "JSONArgsRecommended"],
+    aliases: &["DL3025", "JSONArgsRecommended", "DF018", "DF025"],
     summary: "`CMD`, `ENTRYPOINT` or `HEALTHCHECK CMD` is written in shell form.",
     docs: r#"## What it does
 Checks `CMD` and `ENTRYPOINT` written in shell form (`CMD node server.js` rather than

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["UndefinedArgInFrom"],
+    aliases: &["UndefinedArgInFrom", "DF086"],
     summary: "A FROM uses a variable that no ARG before the first FROM declares.",
     docs: r#"## What it does
 Checks the variables in the image and the `--platform` of every `FROM`. FROM only sees the

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["UndefinedVar"],
+    aliases: &["UndefinedVar", "DF087"],
     summary: "The builder expands a variable that no `ARG` or `ENV` in scope defines.",
     docs: r#"## What it does
 Checks the variables the builder itself expands: in `ENV`, `LABEL`, `ARG` defaults, `COPY`

@@ -18,7 +18,13 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3000", "WorkdirRelativePath", "DS009", "CKV_DOCKER_10"],
+    aliases: &[
+        "DL3000",
+        "WorkdirRelativePath",
+        "DS009",
+        "CKV_DOCKER_10",
+        "DF009",
+    ],
     summary: "A relative `WORKDIR` resolves against a working directory the base image decides.",
     docs: r#"## What it does
 Checks each `WORKDIR` of every stage, with its path as the build engine expands it (ARG and

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3030"],
+    aliases: &["DL3030", "DF027"],
     summary: "A `yum` command that changes packages runs without `-y`, so it may stop at a \
               confirmation prompt.",
     docs: r#"## What it does

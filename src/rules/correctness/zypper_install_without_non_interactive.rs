@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3034"],
+    aliases: &["DL3034", "DF043"],
     summary: "A `zypper` command that changes packages runs without `-n`, so it may stop at \
               a prompt.",
     docs: r#"## What it does

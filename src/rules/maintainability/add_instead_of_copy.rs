@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3020", "DS005", "CKV_DOCKER_4"],
+    aliases: &["DL3020", "DS005", "CKV_DOCKER_4", "DF006"],
     summary: "`ADD` copies local files or directories, which `COPY` does more plainly.",
     docs: r#"## What it does
 Checks `ADD` instructions whose sources include a local file or directory that is not an

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &["DL1001"],
+    aliases: &["DL1001", "DF072"],
     summary: "A comment pragma turns diagnostics off.",
     docs: r#"## What it does
 Opt-in (preview): a policy rule for projects that want every exception in the configuration,

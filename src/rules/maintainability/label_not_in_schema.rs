@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3050"],
+    aliases: &["DL3050", "DF074"],
     summary: "With `strict-labels`, a LABEL sets a label that `required-labels` does not list.",
     docs: r#"## What it does
 With `strict-labels = true`, flags every `LABEL` key (quotes removed) that is not one of the

@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
     aliases: &[
-        "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058",
+        "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058", "DF074",
     ],
     summary: "A label of the configured schema is empty or its value does not fit its schema.",
     docs: r#"## What it does

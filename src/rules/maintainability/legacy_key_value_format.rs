@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["LegacyKeyValueFormat"],
+    aliases: &["LegacyKeyValueFormat", "DF082"],
     summary: "`ENV` or `LABEL` uses the legacy `key value` form instead of `key=value`.",
     docs: r#"## What it does
 Checks `ENV` and `LABEL` instructions written in the legacy whitespace form,

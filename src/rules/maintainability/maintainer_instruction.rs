@@ -14,7 +14,13 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL4000", "MaintainerDeprecated", "DS022", "CKV_DOCKER_6"],
+    aliases: &[
+        "DL4000",
+        "MaintainerDeprecated",
+        "DS022",
+        "CKV_DOCKER_6",
+        "DF019",
+    ],
     summary: "`MAINTAINER` is deprecated.",
     docs: r#"## What it does
 Checks for the `MAINTAINER` instruction.

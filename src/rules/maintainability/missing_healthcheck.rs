@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &["DL3057", "DS026", "CKV_DOCKER_2"],
+    aliases: &["DL3057", "DS026", "CKV_DOCKER_2", "DF012"],
     summary: "The final image has no `HEALTHCHECK` (opt-in).",
     docs: r#"## What it does
 Opt-in (preview): enable it with `--preview` or by selecting it. Checks the target stage and

@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3049"],
+    aliases: &["DL3049", "DF074"],
     summary: "A stage that produces an image does not set a label the configuration requires.",
     docs: r#"## What it does
 Checks that every stage that produces an image sets each of the configured

@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF011"],
     summary: "The image compiles in a `RUN` and ships on the full build toolchain image it compiled with.",
     docs: r#"## What it does
 Opt-in (preview). Looks at the stages that end up in the built image (the target stage and

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF007", "DF033"],
     summary: "`COPY .` copies the whole build context, and no `.dockerignore` keeps out `.git`, `.env` or caches.",
     docs: r#"## What it does
 Checks `COPY` and `ADD` instructions that copy the whole build context (`COPY . /app`,

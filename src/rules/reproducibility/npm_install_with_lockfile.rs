@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF031"],
     summary: "`npm install` runs after a lockfile is copied in, where `npm ci` would install exactly what it lists.",
     docs: r#"## What it does
 Opt-in (preview). Checks shell-form `RUN` instructions, and the scripts they give to a shell

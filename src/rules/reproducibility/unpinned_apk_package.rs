@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3018"],
+    aliases: &["DL3018", "DF005", "DF052"],
     summary: "`apk add` installs a package without a version constraint.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (also inside `ONBUILD`), and the scripts they give to

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3028"],
+    aliases: &["DL3028", "DF053"],
     summary: "`gem install` installs a gem without a version.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions of every stage, `ONBUILD RUN` triggers, and the scripts

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3062"],
+    aliases: &["DL3062", "DF054"],
     summary: "`go install`, `go get` or `go run` fetches a package without a version.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions of every stage, `ONBUILD RUN` triggers, and the scripts

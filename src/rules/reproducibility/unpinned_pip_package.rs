@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3013"],
+    aliases: &["DL3013", "DF051"],
     summary: "`pip install` installs a package without a version specifier.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions of every stage, `ONBUILD RUN` triggers, and the scripts

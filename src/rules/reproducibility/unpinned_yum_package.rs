@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3033"],
+    aliases: &["DL3033", "DF005"],
     summary: "`yum install` installs a package without pinning its version.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (also inside `ONBUILD`), and the scripts they give to

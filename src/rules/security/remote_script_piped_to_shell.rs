@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF021"],
     summary: "A RUN runs a downloaded script without checking it first.",
     docs: r#"## What it does
 Opt-in (preview). Flags `RUN` commands (also behind `sudo`, in heredocs and `sh -c` strings)

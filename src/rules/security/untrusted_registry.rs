@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3026"],
+    aliases: &["DL3026", "DF065", "DF073"],
     summary: "An image is pulled from a registry that `trusted-registries` does not list.",
     docs: r#"## What it does
 Active only when `trusted-registries` is set. Checks every image the build pulls: the base

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF034"],
     summary: "A file mode lets every user write to a path.",
     docs: r#"## What it does
 Opt-in (preview). Flags modes that make a path writable by every user ("others"):

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Style,
     fix: FixAvailability::Always,
     status: RuleStatus::Stable,
-    aliases: &["ExposeProtoCasing"],
+    aliases: &["ExposeProtoCasing", "DF078"],
     summary: "The protocol of an `EXPOSE` port is not written in lowercase.",
     docs: r#"## What it does
 Checks the protocol after the `/` of every `EXPOSE` port written as plain text, and flags

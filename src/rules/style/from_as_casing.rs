@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Always,
     status: RuleStatus::Stable,
-    aliases: &["FromAsCasing"],
+    aliases: &["FromAsCasing", "DF079"],
     summary: "The `AS` of a FROM is cased differently from the `FROM` keyword.",
     docs: r#"## What it does
 Flags `FROM image as name` (uppercase `FROM`, `AS` not uppercase) and `from image AS name`

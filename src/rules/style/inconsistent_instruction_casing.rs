@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Style,
     fix: FixAvailability::Always,
     status: RuleStatus::Stable,
-    aliases: &["ConsistentInstructionCasing"],
+    aliases: &["ConsistentInstructionCasing", "DF076"],
     summary: "An instruction keyword is in mixed case, or not in the case most keywords of the file use.",
     docs: r#"## What it does
 Counts the instruction keywords of the file written all in lowercase and all in uppercase,

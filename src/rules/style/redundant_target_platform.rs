@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Always,
     status: RuleStatus::Stable,
-    aliases: &["DL3065", "RedundantTargetPlatform"],
+    aliases: &["DL3065", "RedundantTargetPlatform", "DF083"],
     summary: "`FROM --platform=$TARGETPLATFORM` sets the platform every stage has by default.",
     docs: r#"## What it does
 Flags `FROM --platform=$TARGETPLATFORM` and `FROM --platform=${TARGETPLATFORM}` (quoted or

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Always,
     status: RuleStatus::Stable,
-    aliases: &["StageNameCasing"],
+    aliases: &["StageNameCasing", "DF085"],
     summary: "A stage name has uppercase letters.",
     docs: r#"## What it does
 Flags a stage name after `AS` that has uppercase letters, as BuildKit does.
