@@ -8,6 +8,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::correctness::pipe_without_pipefail::PipeWithoutPipefail,
     &super::correctness::bin_sh_replaced::BinShReplaced,
     &super::correctness::dist_upgrade::DistUpgrade,
+    &super::correctness::bashism_in_sh::BashismInSh,
     &super::security::root_user::RootUser,
     &super::security::secret_in_env::SecretInEnv,
     &super::security::sudo_in_run::SudoInRun,

@@ -6,8 +6,9 @@ use crate::shell::packages::{RunScripts, all_run_scripts, root_image};
 
 /// The `RUN`s whose text contains one of `mentions` and whose shell is POSIX-like, in order;
 /// with `ONBUILD` triggers when `onbuild` is set. Stages built on a Windows image
-/// (`windows`, `servercore`, `nanoserver`) without a POSIX `SHELL` are left out, and so are
-/// stages whose base is not known in a file that uses the Windows escape character.
+/// (`windows`, `servercore`, `nanoserver` in its name or tag) without a POSIX `SHELL` are
+/// left out, and so are all stages without one in a file that uses the Windows escape
+/// character (`# escape=` followed by a backtick).
 pub(crate) fn posix_runs<'t, 'b>(
     ctx: &RuleContext<'t>,
     mentions: &[&str],
@@ -25,13 +26,14 @@ where
 
 /// Whether stage `stage` is known, or likely, to run on Windows.
 fn windows_stage(ctx: &RuleContext<'_>, stage: usize) -> bool {
-    match root_image(ctx.build, stage) {
-        Some(image) => {
-            let path = image.path().to_ascii_lowercase();
-            ["windows", "nanoserver", "servercore"]
-                .iter()
-                .any(|w| path.contains(w))
-        }
-        None => ctx.escape() == '`',
+    if ctx.escape() == '`' {
+        return true;
     }
+    root_image(ctx.build, stage).is_some_and(|image| {
+        let path = image.path().to_ascii_lowercase();
+        let tag = image.tag().unwrap_or("").to_ascii_lowercase();
+        ["windows", "nanoserver", "servercore"]
+            .iter()
+            .any(|w| path.contains(w) || tag.contains(w))
+    })
 }
