@@ -26,7 +26,8 @@ Not flagged, because `WORKDIR` cannot say the same:
 - `cd` to a directory computed when the script runs (`cd "$(mktemp -d)"`,
   `` cd `dirname $0` ``).
 
-Differences from hadolint: hadolint flags every `cd`, including the cases above.
+Differences from hadolint: hadolint flags every `cd`, including the cases above, and
+reports one finding per `RUN`; this rule reports each `cd`.
 
 ## Why is this bad?
 A `cd` lasts for one `RUN`; the next one starts in the `WORKDIR` again, which surprises

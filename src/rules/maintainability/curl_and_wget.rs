@@ -24,6 +24,9 @@ a stage has used one of them, each use of the other in the same stage is reporte
 is each later use of either. Stages are checked apart: a builder stage may use `wget` and
 the final stage `curl`.
 
+Differences from hadolint: hadolint reports one finding per `RUN`; this rule reports each
+use.
+
 ## Why is this bad?
 Both tools do the same job. Needing both means installing two download tools, with their
 libraries and their own certificate and proxy handling, in an image that needs one; and
