@@ -68,7 +68,8 @@ unsafe for:
 - `apt(8)`: "SCRIPT USAGE AND DIFFERENCES FROM OTHER APT TOOLS".
 - hadolint `DL3027`.
 "#,
-    fix_changes: &[Area::Commands],
+    // A fix in an `ONBUILD RUN` trigger changes the image config's `OnBuild`.
+    fix_changes: &[Area::Commands, Area::Config],
 };
 
 /// DFL5041

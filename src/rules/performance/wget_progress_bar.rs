@@ -58,7 +58,8 @@ unsafe in stages built on such images.
 - `wget(1)`: `--progress`, `-nv`.
 - hadolint `DL3047`.
 "#,
-    fix_changes: &[Area::Commands],
+    // A fix in an `ONBUILD RUN` trigger changes the image config's `OnBuild`.
+    fix_changes: &[Area::Commands, Area::Config],
 };
 
 /// DFL3112
