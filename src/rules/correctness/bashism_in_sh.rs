@@ -125,9 +125,9 @@ fn is_sh(program: &str) -> bool {
 fn construct(script: &Script, nodes: &[SyntaxNode], index: usize) -> Option<(&'static str, bool)> {
     let node = &nodes[index];
     let parent = node.parent.map(|p| &nodes[p]);
-    let parent_kind = parent.map_or("", |p| p.kind.as_str());
+    let parent_kind = parent.map_or("", |p| p.kind);
     let text = |n: &SyntaxNode| script.text().get(n.logical.clone()).unwrap_or("");
-    Some(match node.kind.as_str() {
+    Some(match node.kind {
         "[[" if parent_kind == "test_command" => ("`[[ ]]`", false),
         "function" if parent_kind == "function_definition" => ("the `function` keyword", false),
         "array" => ("an array", true),
@@ -138,8 +138,12 @@ fn construct(script: &Script, nodes: &[SyntaxNode], index: usize) -> Option<(&'s
         "brace_expression" => ("brace expansion", true),
         "process_substitution" => ("process substitution", true),
         "concatenation" => {
-            let children: Vec<&SyntaxNode> =
-                nodes.iter().filter(|n| n.parent == Some(index)).collect();
+            // The subtree follows the node in pre-order.
+            let children: Vec<&SyntaxNode> = nodes[index + 1..]
+                .iter()
+                .take_while(|n| n.logical.start < node.logical.end)
+                .filter(|n| n.parent == Some(index))
+                .collect();
             let brace = children.windows(3).any(|w| {
                 text(w[0]) == "{" && text(w[1]).contains(',') && text(w[2]).starts_with('}')
             });

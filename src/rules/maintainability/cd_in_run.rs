@@ -84,7 +84,7 @@ impl Rule for CdInRun {
             let scopes: Vec<TextRange> = script
                 .nodes()
                 .into_iter()
-                .filter(|n| SCOPES.contains(&n.kind.as_str()))
+                .filter(|n| SCOPES.contains(&n.kind))
                 .map(|n| n.range)
                 .collect();
             for command in &commands {
