@@ -5,7 +5,7 @@ use crate::Diagnostic;
 use crate::rules::shell_runs::posix_runs;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::packages::{busybox_based, program, root_image, unwrap_command};
-use crate::shell::{Script, SyntaxNode};
+use crate::shell::{Script, SyntaxNode, Word};
 use crate::syntax::TextRange;
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -37,6 +37,7 @@ constructs POSIX `sh` does not have:
 | `==` in `[ ]` or `test` | flagged | accepted |
 | process substitution `<(...)` | flagged | flagged |
 | `${var:offset}`, `${var/a/b}` | flagged | accepted |
+| `set -o pipefail` | flagged | accepted |
 
 Which column applies depends on the stage's base image: Alpine and BusyBox images (and
 images tagged `*alpine*`) use BusyBox `ash`; Fedora, CentOS, Rocky, Alma, Amazon Linux,
@@ -50,7 +51,9 @@ On Debian and Ubuntu `/bin/sh` is `dash`, which implements POSIX `sh` and little
 Some bash syntax makes `dash` stop with an error (`[[: not found`, `Syntax error: "("
 unexpected`), which at least fails the build; some silently does something else: `cmd &>
 log` runs `cmd` in the background and truncates `log`, `echo {a,b}` prints `{a,b}`, and
-`[ "$a" == b ]` errors out inside an `if` that then takes the `else` branch. Either use
+`[ "$a" == b ]` errors out inside an `if` that then takes the `else` branch. (`dash` has
+`set -o pipefail` only since version 0.5.13, which Debian 12 and 13 and Ubuntu 24.04 do not
+ship.) Either use
 POSIX syntax or say that the script needs bash with `SHELL ["/bin/bash", "-c"]`.
 
 ## Example
@@ -214,6 +217,25 @@ fn check_script(script: &Script, sh: Sh, out: &mut Vec<(TextRange, &'static str)
         }
         out.push((nodes[index].range, what));
     }
+    if sh == Sh::Dash {
+        // `set -o pipefail`: `dash` before 0.5.13 stops with "Illegal option -o pipefail".
+        for command in script.commands() {
+            if command.recovered || !command.is("set") {
+                continue;
+            }
+            let values: Vec<&str> = command.args.iter().map(Word::value_or_text).collect();
+            for (i, arg) in command.args.iter().enumerate().skip(1) {
+                let option = values[i - 1];
+                let sets_option = option.len() > 1
+                    && option.starts_with(['-', '+'])
+                    && option.ends_with('o')
+                    && option[1..].chars().all(|c| c.is_ascii_alphabetic());
+                if sets_option && arg.is("pipefail") {
+                    out.push((arg.range, "`set -o pipefail`"));
+                }
+            }
+        }
+    }
 }
 
 impl Rule for BashismInSh {
@@ -301,6 +323,10 @@ mod tests {
                 vec!["[["],
             ),
             (
+                "FROM ubuntu:24.04\nRUN set -eo pipefail; curl x | sh\n",
+                vec!["pipefail"],
+            ),
+            (
                 "FROM alpine:3.20\nRUN [[ x ]] && a=(1) && echo {a,b}\n",
                 vec!["(1)", "{a,b}"],
             ),
@@ -320,7 +346,8 @@ mod tests {
             "FROM fedora:40\nRUN [[ x ]]\n",
             "FROM debian\nRUN echo '[[ x ]]' \"{a,b}\" && cat <<EOF > f\n[[ x ]]\nEOF\n",
             "FROM debian\nONBUILD RUN [[ x ]]\n",
-            "FROM alpine\nRUN [[ x ]] && source f && cmd &> /dev/null\n",
+            "FROM alpine\nRUN [[ x ]] && source f && cmd &> /dev/null && set -o pipefail\n",
+            "FROM debian\nRUN set -eu && echo pipefail\n",
             "FROM debian\nRUN find . -exec rm {} + && [ a = b ]\n",
         ] {
             assert!(check(&BashismInSh, source).is_empty(), "{source}");
