@@ -251,7 +251,7 @@ impl Script {
             let logical = node.start_byte()..node.end_byte();
             let index = out.len();
             out.push(SyntaxNode {
-                kind: node.kind().to_string(),
+                kind: kind_name(node.kind_id()).unwrap_or(""),
                 named: node.is_named(),
                 error: node.is_error() || node.is_missing(),
                 range: self.source_range(logical.clone()),
@@ -276,7 +276,7 @@ impl Script {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxNode {
     /// The tree-sitter-bash kind: `pipeline`, `test_command`, `|`, `[[`...
-    pub kind: String,
+    pub kind: &'static str,
     /// Whether the node is named (a construct) rather than anonymous (a keyword or
     /// operator token).
     pub named: bool,
@@ -358,6 +358,25 @@ fn runs_in_shell(body: &str) -> bool {
         program.as_str(),
         "sh" | "bash" | "dash" | "ash" | "ksh" | "mksh" | "zsh" | "busybox"
     )
+}
+
+/// The name of a tree-sitter-bash node kind. The names are copied once, for the life of
+/// the program, so that [`SyntaxNode`]s need not allocate one each.
+fn kind_name(id: u16) -> Option<&'static str> {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(|i| {
+                let name = u16::try_from(i)
+                    .ok()
+                    .and_then(|i| language.node_kind_for_id(i))
+                    .unwrap_or("");
+                &*Box::leak(name.to_string().into_boxed_str())
+            })
+            .collect()
+    });
+    names.get(usize::from(id)).copied()
 }
 
 fn to_u32(n: usize) -> u32 {

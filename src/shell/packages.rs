@@ -1241,4 +1241,20 @@ mod tests {
         assert!(mount_covers(&targets, "/var/cache/apt/archives"));
         assert!(!mount_covers(&targets, "/var/cache/apk"));
     }
+    #[test]
+    fn root_images_and_busybox_stages() {
+        let src = "FROM python:3.12-alpine AS a\nFROM a AS b\nFROM debian:12 AS c\n\
+                   FROM scratch AS d\nFROM busybox\nFROM $BASE\n";
+        let parse = parse(src);
+        let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
+        assert_eq!(
+            root_image(&build, 1)
+                .map(|i| i.path().to_string())
+                .as_deref(),
+            Some("library/python")
+        );
+        assert!(root_image(&build, 3).is_none());
+        let busybox: Vec<bool> = (0..6).map(|s| busybox_based(&build, s)).collect();
+        assert_eq!(busybox, [true, true, false, false, true, false]);
+    }
 }

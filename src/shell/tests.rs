@@ -523,3 +523,59 @@ fn empty_heredoc_body_and_non_ascii_words() {
         Some("héllo wörld")
     );
 }
+
+#[test]
+fn syntax_nodes_map_to_the_source_across_continuations() {
+    let (src, script) = run("a \\\n  | b && [[ x ]]");
+    let nodes = script.nodes();
+    assert_eq!(nodes[0].kind, "program");
+    assert_eq!(nodes[0].parent, None);
+    let pipe = nodes.iter().find(|n| n.kind == "|").unwrap();
+    assert!(!pipe.named);
+    assert_eq!(at(&src, pipe.range), "|");
+    assert_eq!(nodes[pipe.parent.unwrap()].kind, "pipeline");
+    let test = nodes.iter().position(|n| n.kind == "test_command").unwrap();
+    assert!(nodes[test].named);
+    assert_eq!(at(&src, nodes[test].range), "[[ x ]]");
+    // Children follow their parent.
+    assert!(nodes.iter().skip(test + 1).any(|n| n.parent == Some(test)));
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n.parent.is_none_or(|p| p < nodes.len()))
+    );
+    let (_, broken) = run("if then fi (");
+    assert!(broken.nodes().iter().any(|n| n.error));
+}
+
+#[test]
+fn onbuild_run_triggers_and_shells_of_run_scripts() {
+    use super::packages::{all_run_scripts, run_scripts};
+    let src = "FROM debian AS base\nSHELL [\"/bin/bash\", \"-c\"]\nRUN a\nONBUILD RUN b\n\
+               FROM base\nRUN c\nONBUILD COPY x /x\n";
+    let parse = parse(src);
+    let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
+    let file = Dockerfile::cast(parse.tree().root()).unwrap();
+    let all = all_run_scripts(file, &build, &[""]);
+    let shapes: Vec<(usize, bool, Vec<String>, String)> = all
+        .iter()
+        .map(|r| {
+            (
+                r.stage,
+                r.onbuild,
+                r.shell.clone(),
+                r.scripts[0].text().to_string(),
+            )
+        })
+        .collect();
+    let bash = vec!["/bin/bash".to_string(), "-c".to_string()];
+    assert_eq!(
+        shapes,
+        [
+            (0, false, bash.clone(), "a".to_string()),
+            (0, true, bash.clone(), "b".to_string()),
+            (1, false, bash, "c".to_string()),
+        ]
+    );
+    assert_eq!(run_scripts(file, &build, &[""]).len(), 2);
+}

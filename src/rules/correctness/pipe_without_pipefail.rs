@@ -121,12 +121,10 @@ fn harmless_left_side(script: &Script, nodes: &[SyntaxNode], pipe: usize) -> boo
     let Some(parent) = nodes[pipe].parent else {
         return false;
     };
-    let Some(left) = nodes
+    // The pipeline's children come between it and the pipe in pre-order.
+    let Some(left) = nodes[parent + 1..pipe]
         .iter()
-        .enumerate()
-        .filter(|(i, n)| n.parent == Some(parent) && n.named && *i < pipe)
-        .map(|(_, n)| n)
-        .next_back()
+        .rfind(|n| n.parent == Some(parent) && n.named)
     else {
         return false;
     };
@@ -156,7 +154,7 @@ fn unprotected_pipe(script: &Script, covered: bool) -> Option<TextRange> {
         .map(|c| c.range.start)
         .min();
     nodes.iter().enumerate().find_map(|(i, node)| {
-        let is_pipe = matches!(node.kind.as_str(), "|" | "|&")
+        let is_pipe = matches!(node.kind, "|" | "|&")
             && node.parent.is_some_and(|p| nodes[p].kind == "pipeline");
         if !is_pipe
             || ancestors(&nodes, i).any(|a| a.error)

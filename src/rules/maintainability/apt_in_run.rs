@@ -23,6 +23,9 @@ Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc
 the scripts they give to a shell, for commands named `apt` (also behind `sudo`, `env` or
 `xargs`). The `apt` word is reported.
 
+Differences from hadolint: hadolint reports one finding per `RUN`; this rule reports each
+`apt` command.
+
 The fix renames the command: to `apt-cache` for `search`, `show`, `showsrc`, `policy`,
 `depends` and `rdepends`, to `apt-get` for the subcommands `apt-get` has, and
 `full-upgrade` becomes `apt-get dist-upgrade`. `apt list` and `apt edit-sources` have no
@@ -65,7 +68,8 @@ unsafe for:
 - `apt(8)`: "SCRIPT USAGE AND DIFFERENCES FROM OTHER APT TOOLS".
 - hadolint `DL3027`.
 "#,
-    fix_changes: &[Area::Commands],
+    // A fix in an `ONBUILD RUN` trigger changes the image config's `OnBuild`.
+    fix_changes: &[Area::Commands, Area::Config],
 };
 
 /// DFL5041

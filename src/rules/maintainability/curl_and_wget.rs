@@ -1,9 +1,10 @@
 //! DFL5043 `curl-and-wget`: a stage uses both `curl` and `wget`.
 
 use crate::Diagnostic;
-use crate::rules::shell_runs::posix_runs;
+use crate::rules::shell_runs::{posix_runs, substituted_command_names};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::packages::{program, real_commands};
+use crate::syntax::TextRange;
 use crate::{Severity, rules::DiagnosticExt};
 
 pub static META: RuleMeta = RuleMeta {
@@ -18,9 +19,13 @@ pub static META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Checks the shell-form `RUN` instructions of each stage (and its `ONBUILD RUN` triggers), their
 heredoc scripts and the scripts they give to a shell, for `curl` and `wget` commands (also
-behind `sudo`, `env` or `xargs`). Once a stage has used one of them, each use of the other
-in the same stage is reported, and so is each later use of either. Stages are checked
-apart: a builder stage may use `wget` and the final stage `curl`.
+behind `sudo`, `env` or `xargs`, and in command substitutions such as `$(curl ...)`). Once
+a stage has used one of them, each use of the other in the same stage is reported, and so
+is each later use of either. Stages are checked apart: a builder stage may use `wget` and
+the final stage `curl`.
+
+Differences from hadolint: hadolint reports one finding per `RUN`; this rule reports each
+use.
 
 ## Why is this bad?
 Both tools do the same job. Needing both means installing two download tools, with their
@@ -65,6 +70,9 @@ impl Rule for CurlAndWget {
                 stage = Some(run.stage);
                 seen.clear();
             }
+            // The uses of either tool in the order they run: commands, and commands in
+            // command substitutions.
+            let mut uses: Vec<(TextRange, &'static str)> = Vec::new();
             for (_, real) in real_commands(&run) {
                 let command = &real.command;
                 let tool = match program(command) {
@@ -72,14 +80,27 @@ impl Rule for CurlAndWget {
                     Some("wget") => "wget",
                     _ => continue,
                 };
-                if command.recovered {
-                    continue;
+                if !command.recovered {
+                    uses.push((command.name.range, tool));
                 }
+            }
+            for script in &run.scripts {
+                for (name, range) in substituted_command_names(script) {
+                    match name.as_str() {
+                        "curl" => uses.push((range, "curl")),
+                        "wget" => uses.push((range, "wget")),
+                        _ => {}
+                    }
+                }
+            }
+            uses.sort_by_key(|(range, _)| range.start);
+            uses.dedup();
+            for (range, tool) in uses {
                 let other = if tool == "curl" { "wget" } else { "curl" };
                 if seen.contains(&other) {
                     out.push(
                         META.diagnostic(
-                            command.name.range,
+                            range,
                             format!("`{tool}` in a stage that also uses `{other}`"),
                         )
                         .with_help(format!(
@@ -114,6 +135,10 @@ mod tests {
             ),
             (
                 "FROM debian\nRUN curl x\nONBUILD RUN wget y\n",
+                vec!["wget"],
+            ),
+            (
+                "FROM debian\nRUN V=$(curl -s x) && wget \"$V\"\n",
                 vec!["wget"],
             ),
         ] {

@@ -2,6 +2,7 @@
 
 pub mod add_instead_of_copy;
 pub mod apt_in_run;
+pub mod cd_in_run;
 pub mod curl_and_wget;
 pub mod empty_continuation_line;
 pub mod ignore_pragma;

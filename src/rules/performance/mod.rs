@@ -5,6 +5,7 @@ pub mod apt_install_recommends;
 pub mod apt_lists_not_cleaned;
 pub mod apt_update_alone;
 pub mod consecutive_run;
+pub mod copied_archive_extracted;
 pub mod copy_before_install;
 pub mod dnf_cache_kept;
 pub mod pip_cache_kept;

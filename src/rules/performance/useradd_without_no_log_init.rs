@@ -56,7 +56,8 @@ RUN useradd -l -u 123456 app
 - Docker's best practices: `USER`.
 - hadolint `DL3046`.
 "#,
-    fix_changes: &[Area::Commands],
+    // A fix in an `ONBUILD RUN` trigger changes the image config's `OnBuild`.
+    fix_changes: &[Area::Commands, Area::Config],
 };
 
 /// DFL3111

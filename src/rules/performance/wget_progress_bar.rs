@@ -25,6 +25,9 @@ the scripts they give to a shell, for `wget` (also behind `sudo`, `env` or `xarg
 (`--quiet`, also in clusters such as `-qO-`), `-nv` (`--no-verbose`), `-o` (`--output-file`)
 or `-a` (`--append-output`). The `wget` word is reported.
 
+Differences from hadolint: hadolint reports one finding per `RUN`; this rule reports each
+`wget` command, and only commands (`powershell -Command wget ...` is PowerShell's).
+
 The fix inserts ` --progress=dot:giga` after `wget`; commands in heredocs and `sh -c` strings
 are not fixed.
 
@@ -55,7 +58,8 @@ unsafe in stages built on such images.
 - `wget(1)`: `--progress`, `-nv`.
 - hadolint `DL3047`.
 "#,
-    fix_changes: &[Area::Commands],
+    // A fix in an `ONBUILD RUN` trigger changes the image config's `OnBuild`.
+    fix_changes: &[Area::Commands, Area::Config],
 };
 
 /// DFL3112

@@ -20,6 +20,9 @@ Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc
 the scripts they give to a shell (`sh -c '...'`), for commands named `sudo` (or
 `/usr/bin/sudo`). Each `sudo` word is reported.
 
+Differences from hadolint: hadolint reports one finding per `RUN`; this rule reports each
+`sudo`, and also reads `sh -c` strings.
+
 ## Why is this bad?
 A build step already runs as the user the last `USER` names, root unless changed: `sudo` is
 not needed to get root there. Having it in the image means installing it, with its setuid
