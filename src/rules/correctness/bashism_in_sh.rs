@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Preview,
-    aliases: &[],
+    aliases: &["DF066"],
     summary: "A `RUN` run by `/bin/sh` uses syntax that only `bash` understands.",
     docs: r#"## What it does
 Opt-in (preview). Checks the scripts `/bin/sh` runs: shell-form `RUN` instructions of stages

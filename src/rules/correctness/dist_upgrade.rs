@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3035", "DS024"],
+    aliases: &["DL3035", "DS024", "DF044", "DF069"],
     summary: "A `RUN` upgrades the whole distribution with `dist-upgrade`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and

@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL4006", "DS032"],
+    aliases: &["DL4006", "DS032", "DF057"],
     summary: "A `RUN` pipes commands while its shell runs without `-o pipefail`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions for a pipe (`|` or `|&`), in the `RUN`'s own script

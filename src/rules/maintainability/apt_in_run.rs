@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3027", "CKV_DOCKER_9"],
+    aliases: &["DL3027", "CKV_DOCKER_9", "DF059"],
     summary: "A `RUN` uses `apt` instead of `apt-get` or `apt-cache`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3003", "DS013"],
+    aliases: &["DL3003", "DS013", "DF008"],
     summary: "A `RUN` changes directory with `cd` instead of `WORKDIR`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions, including `RUN <<EOF` heredoc scripts, for `cd`

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL4001", "DS014"],
+    aliases: &["DL4001", "DS014", "DF058"],
     summary: "A stage downloads with both `curl` and `wget`.",
     docs: r#"## What it does
 Checks the shell-form `RUN` instructions of each stage (and its `ONBUILD RUN` triggers), their

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3001"],
+    aliases: &["DL3001", "DF060"],
     summary: "A `RUN` calls a command that makes no sense in an image build (`ssh`, `vim`, `service`...).",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and

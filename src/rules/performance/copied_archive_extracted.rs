@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3010"],
+    aliases: &["DL3010", "DF067"],
     summary: "A local tar archive is copied with `COPY` and extracted by a later `RUN`.",
     docs: r#"## What it does
 Checks each `COPY` of files from the build context (not `--from`) whose source is a tar

@@ -18,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3046"],
+    aliases: &["DL3046", "DF064"],
     summary: "`useradd` creates a user with a high UID without `-l`, which bloats the image.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and

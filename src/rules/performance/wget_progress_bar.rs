@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     fix: FixAvailability::Sometimes,
     status: RuleStatus::Stable,
-    aliases: &["DL3047"],
+    aliases: &["DL3047", "DF056"],
     summary: "`wget` runs with its default progress output, which floods the build log.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     fix: FixAvailability::None,
     status: RuleStatus::Stable,
-    aliases: &["DL3004", "DS010", "CKV2_DOCKER_1"],
+    aliases: &["DL3004", "DS010", "CKV2_DOCKER_1", "DF010"],
     summary: "A `RUN` calls `sudo`.",
     docs: r#"## What it does
 Checks shell-form `RUN` instructions (and `ONBUILD RUN` triggers), their heredoc scripts and
