@@ -6,14 +6,14 @@ use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::shell::Command;
-use crate::shell::packages::{RunScripts, image_stages, real_commands, run_scripts, uncleaned};
+use crate::shell::packages::{RunScripts, all_run_scripts, image_stages, real_commands, uncleaned};
 
 /// What a rule about a package manager that keeps its cache looks for and reports (see
 /// [`report_uncleaned`]).
 pub(crate) struct CleanupSpec {
     /// The rule.
     pub meta: &'static RuleMeta,
-    /// Texts one of which a RUN must contain to be checked (see [`run_scripts`]).
+    /// Texts one of which a RUN must contain to be checked (see [`all_run_scripts`]).
     pub mentions: &'static [&'static str],
     /// Whether a command installs packages and fills the cache.
     pub installs: fn(&Command) -> bool,
@@ -25,8 +25,8 @@ pub(crate) struct CleanupSpec {
     pub reason: &'static str,
 }
 
-/// Reports, for each shipped RUN (see [`image_stages`]) whose cache mounts do not keep the
-/// cache out of the layer, the first install that no cleanup follows, with a safe fix that
+/// Reports, for each shipped RUN (see [`image_stages`]), and each `ONBUILD` RUN trigger of a
+/// shipped stage, whose cache mounts do not keep the cache out of the layer, the first install that no cleanup follows, with a safe fix that
 /// appends the cleanup (with `sudo` when an install uses it) to the RUN when it can.
 /// `cleans` gives, for a RUN and the targets of its cache mounts, the test for a command that
 /// cleans the cache, or `None` when the mounts keep the cache out of the layer.
@@ -37,7 +37,7 @@ pub(crate) fn report_uncleaned<C: Fn(&Command) -> bool>(
     cleans: impl Fn(&RunScripts<'_, '_>, &[String]) -> Option<C>,
 ) {
     let shipped = image_stages(ctx.build);
-    for run in run_scripts(ctx.file(), ctx.build, spec.mentions) {
+    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
         if !shipped.contains(&run.stage) {
             continue;
         }

@@ -316,6 +316,29 @@ pub(crate) mod test_support {
             .collect()
     }
 
+    /// `source` fixed by the fix loop with only rule `code` selected (unsafe fixes
+    /// included), asserting that one of its fixes applied and that the build check rejected
+    /// none: the edit changes the build only where the rule declares.
+    pub(crate) fn fixed_by_loop(code: &str, source: &str) -> String {
+        let config = crate::config::Config {
+            select: vec![code.to_string()],
+            ..crate::config::Config::default()
+        };
+        let settings = crate::Settings {
+            config: &config,
+            path: "Dockerfile",
+            report_unused_ignores: false,
+            ignore_file: &IgnoreFile::Unknown,
+        };
+        let outcome = crate::fix_with(source, &settings, crate::fix::FixMode::Unsafe);
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        assert!(
+            outcome.applied.iter().any(|a| a.code == code),
+            "no fix of {code} applied to {source}"
+        );
+        outcome.output
+    }
+
     /// `source` with the first diagnostic's fix applied.
     pub(crate) fn fixed(source: &str, diagnostics: &[Diagnostic]) -> String {
         let fix = diagnostics

@@ -7,22 +7,10 @@ use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::shell::packages::{
-    RPM_VALUE_OPTIONS, RunScripts, earlier_run_mentions, onbuild_run_scripts, program, run_scripts,
+    RPM_VALUE_OPTIONS, RunScripts, all_run_scripts, earlier_run_mentions, program,
     subcommand_index, unwrap_command,
 };
 use crate::shell::{Command, Separator, Word};
-
-/// The scripts of the RUN instructions, and of the RUN instructions wrapped in `ONBUILD`,
-/// that mention one of `mentions`, in source order.
-pub(crate) fn all_run_scripts<'a>(
-    ctx: &RuleContext<'a>,
-    mentions: &[&str],
-) -> Vec<RunScripts<'a, 'a>> {
-    let mut runs = run_scripts(ctx.file(), ctx.build, mentions);
-    runs.extend(onbuild_run_scripts(ctx.file(), ctx.build, mentions));
-    runs.sort_by_key(|r| r.instruction.range().start);
-    runs
-}
 
 /// The arguments of `args` that are not options nor the values of `value_options`: the
 /// operands (packages) of a subcommand.
@@ -63,7 +51,7 @@ pub(crate) fn report_prompting(
     out: &mut Vec<Diagnostic>,
     spec: &PromptSpec,
 ) {
-    for run in all_run_scripts(ctx, spec.mentions) {
+    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
         let commands = run.commands();
         for (index, (script, original)) in commands.iter().enumerate() {
             let Some(real) = unwrap_command(original) else {
@@ -116,13 +104,7 @@ pub(crate) fn report_prompting(
 /// one of `settings`.
 fn configured(ctx: &RuleContext<'_>, run: &RunScripts<'_, '_>, settings: &[&str]) -> bool {
     settings.iter().any(|setting| {
-        earlier_run_mentions(
-            ctx.build,
-            ctx.source,
-            run.stage,
-            run.instruction.range().start,
-            setting,
-        )
+        earlier_run_mentions(ctx.build, ctx.source, run.stage, run.runs_after(), setting)
     })
 }
 
@@ -171,7 +153,7 @@ pub(crate) struct PinSpec {
 /// value is not known (an ARG without a default, a variable the script sets, a command
 /// substitution) is not reported.
 pub(crate) fn report_unpinned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>, spec: &PinSpec) {
-    for run in all_run_scripts(ctx, spec.mentions) {
+    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
         let commands = run.commands();
         for (_, original) in &commands {
             let Some(real) = unwrap_command(original) else {

@@ -6,19 +6,17 @@ use crate::Diagnostic;
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::semantic::expand::{VarValue, expand_text};
 use crate::shell::Word;
-use crate::shell::packages::{RunScripts, onbuild_run_scripts, run_scripts};
+use crate::shell::packages::{RunScripts, all_run_scripts};
 
 /// The scripts of every shell-form RUN of every stage whose text contains one of `mentions`,
-/// then those of the RUNs wrapped in `ONBUILD`. A builder stage counts too: what it installs
+/// and those of the RUNs wrapped in `ONBUILD`, in source order (see [`all_run_scripts`]). A builder stage counts too: what it installs
 /// goes into the files the image copies from it.
 pub(crate) fn pinning_runs<'t, 'b>(
     ctx: &RuleContext<'t>,
     build: &'b crate::semantic::Build,
     mentions: &[&str],
 ) -> Vec<RunScripts<'t, 'b>> {
-    let mut runs = run_scripts(ctx.file(), build, mentions);
-    runs.extend(onbuild_run_scripts(ctx.file(), build, mentions));
-    runs
+    all_run_scripts(ctx.file(), build, mentions)
 }
 
 /// What a package argument stands for.

@@ -100,6 +100,35 @@ impl RunScripts<'_, '_> {
             None => cache_mounts(self.instruction, escape),
         }
     }
+
+    /// Like [`RunScripts::env`], for `ONBUILD` triggers too: a trigger runs first thing in
+    /// the build of a child image, which starts with the `ENV` of the image that declares it
+    /// (the whole declaring stage, `ARG`s left out); what the child's base images set is not
+    /// known, as for any RUN.
+    #[must_use]
+    pub fn env_in(&self, build: &Build, name: &str) -> Option<Option<String>> {
+        if !self.onbuild {
+            return self.env(name);
+        }
+        build
+            .stages
+            .get(self.stage)?
+            .config
+            .env_value(name)
+            .map(crate::semantic::expand::Value::known)
+    }
+
+    /// The source offset up to which the RUNs of the stage have run when this RUN runs, as
+    /// the `before` of [`earlier_run_mentions`]: the RUN's own start, or, for an `ONBUILD`
+    /// trigger, the end of the file (the child image starts from the whole declaring stage).
+    #[must_use]
+    pub fn runs_after(&self) -> u32 {
+        if self.onbuild {
+            u32::MAX
+        } else {
+            self.instruction.range().start
+        }
+    }
 }
 
 /// The scripts of the shell-form RUNs in the stages of `build` whose text (heredocs included)
@@ -198,57 +227,15 @@ pub fn all_run_scripts<'t, 'b>(
 /// Each has no layer (the build that runs it is not this one), so [`RunScripts::env`]
 /// knows nothing; the stage is the one that declares the trigger. Triggers declared under a
 /// `SHELL` that is not POSIX-like, and exec-form RUNs, are left out as in [`run_scripts`].
+/// The triggers of [`all_run_scripts`].
 #[must_use]
 pub fn onbuild_run_scripts<'t, 'b>(
     file: Dockerfile<'t>,
     build: &'b Build,
     mentions: &[&str],
 ) -> Vec<RunScripts<'t, 'b>> {
-    let instructions: HashMap<u32, Instruction<'t>> =
-        file.instructions().map(|i| (i.range().start, i)).collect();
-    let mut out = Vec::new();
-    for stage in &build.stages {
-        let mut shell: Vec<String> = match stage.base {
-            Base::Stage(base) => build
-                .stages
-                .get(base)
-                .and_then(|s| s.config.shell.as_set().cloned())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        for step in &stage.steps {
-            let Some(instruction) = instructions
-                .get(&step.range.start)
-                .filter(|i| i.range() == step.range)
-            else {
-                continue;
-            };
-            match step.kind {
-                SyntaxKind::SHELL_INSTR => {
-                    if let Some(array) = instruction.exec_form() {
-                        shell = array.strings();
-                    }
-                }
-                SyntaxKind::ONBUILD_INSTR if is_posix_shell(&shell) => {
-                    let Some(trigger) = instruction
-                        .onbuild_trigger()
-                        .filter(|t| t.kind() == SyntaxKind::RUN_INSTR)
-                    else {
-                        continue;
-                    };
-                    let text = instruction.syntax().text();
-                    if !mentions.iter().any(|m| text.contains(m)) {
-                        continue;
-                    }
-                    let Some(form) = trigger.shell_form() else {
-                        continue;
-                    };
-                    out.push(scripts_of(trigger, form, stage.index, None));
-                }
-                _ => {}
-            }
-        }
-    }
+    let mut out = all_run_scripts(file, build, mentions);
+    out.retain(|r| r.onbuild);
     out
 }
 

@@ -5,7 +5,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, apt_settings, earlier_run_mentions, is_apt, program, run_scripts,
+    APT_VALUE_OPTIONS, all_run_scripts, apt_settings, earlier_run_mentions, is_apt, program,
     subcommand, unwrap_command,
 };
 use crate::shell::{Command, Word};
@@ -36,6 +36,12 @@ that can ask for a confirmation: `install`, `reinstall`, `remove`, `purge`, `aut
 The fix inserts ` -y` after the subcommand; commands in heredocs and `sh -c` strings are
 not fixed.
 
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does, in every stage: a trigger
+runs in the build of any image built `FROM` the stage, whatever this build ships. For a
+trigger, every `RUN` of the declaring stage counts as earlier (the child image starts from
+the whole stage, even the `RUN`s after the `ONBUILD`). The fix edits a trigger as it edits a
+`RUN`.
+
 Differences from hadolint (`DL3014`): hadolint checks `apt-get install` only. dflint also
 checks `apt`, the other subcommands that ask (`upgrade`, `dist-upgrade`, `autoremove`...),
 and commands behind `sudo`; it does not flag a simulation (`apt-get install -s`), which
@@ -64,7 +70,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
 - `apt-get(8)`: `-y`, `--assume-yes`, `-q`.
 - hadolint `DL3014`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3004
@@ -158,7 +164,7 @@ impl Rule for AptInstallWithoutYes {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["apt"]) {
+        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
             let commands = run.commands();
             for (index, (script, original)) in commands.iter().enumerate() {
                 let Some(real) = unwrap_command(original) else {
@@ -183,7 +189,7 @@ impl Rule for AptInstallWithoutYes {
                         ctx.build,
                         ctx.source,
                         run.stage,
-                        run.instruction.range().start,
+                        run.runs_after(),
                         "APT::Get::Assume-Yes",
                     )
                 {
@@ -298,5 +304,31 @@ mod tests {
         }
         let source = "FROM debian\nRUN <<EOF\napt-get install x\nEOF\n";
         assert!(check(&AptInstallWithoutYes, source)[0].fix.is_none());
+    }
+
+    #[test]
+    fn onbuild_triggers() {
+        use crate::rules::test_support::fixed_by_loop;
+        // Checked whatever the stage: the trigger runs in the build of any child image.
+        let source = "FROM debian:12 AS build\nONBUILD RUN apt-get install curl\n\
+                      FROM scratch\nCOPY --from=build /a /a\n";
+        assert_eq!(
+            flagged(source, &check(&AptInstallWithoutYes, source)),
+            ["install"]
+        );
+        let source = "FROM debian:12\nONBUILD RUN apt-get install curl\n";
+        assert_eq!(
+            fixed_by_loop("DFL3004", source),
+            "FROM debian:12\nONBUILD RUN apt-get install -y curl\n"
+        );
+        for source in [
+            "FROM debian:12\nONBUILD RUN apt-get install -qq curl\n",
+            "FROM debian:12\nONBUILD RUN yes | apt-get install curl\n",
+            "FROM debian:12\nONBUILD RUN apt-get install curl\n\
+             RUN echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90yes\n",
+            "FROM debian:12\nSHELL [\"powershell\", \"-Command\"]\nONBUILD RUN apt-get install curl\n",
+        ] {
+            assert!(check(&AptInstallWithoutYes, source).is_empty(), "{source}");
+        }
     }
 }

@@ -5,8 +5,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    APK_VALUE_OPTIONS, image_stages, is_one_of, mount_covers, path_covers, program, real_commands,
-    removes, run_scripts, subcommand,
+    APK_VALUE_OPTIONS, all_run_scripts, image_stages, is_one_of, mount_covers, path_covers,
+    program, real_commands, removes, subcommand,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -33,10 +33,17 @@ A builder stage whose files are only copied with `COPY --from` does not ship its
 The fix inserts ` --no-cache` after `add`; commands in heredocs and `sh -c` strings are not
 fixed.
 
-Differences from hadolint (`DL3019`): hadolint flags every `apk add` without
-`--no-cache`. dflint does not flag stages that do not ship (a builder stage whose files are
-copied out), a `RUN` that removes `/var/cache/apk` afterwards, or `--no-network`; these three
-cases are all the corpus findings of hadolint that dflint does not repeat.
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
+Differences from hadolint (`DL3019`): hadolint flags every `apk add` without `--no-cache`.
+dflint does not flag stages that do not ship (a builder stage whose files are copied out),
+a `RUN` that removes `/var/cache/apk` afterwards, or `--no-network`; these three cases are
+all the corpus findings of hadolint that dflint does not repeat. hadolint checks the
+`ONBUILD` triggers of every stage; dflint only those of stages that end up in the image.
 
 ## Why is this bad?
 Without `--no-cache`, `apk` keeps the package index it downloads (and with a configured
@@ -59,7 +66,7 @@ RUN apk add --no-cache curl
 - Alpine wiki: Alpine Package Keeper, `--no-cache`.
 - hadolint `DL3019`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3006
@@ -74,7 +81,7 @@ impl Rule for ApkCacheKept {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["apk"]) {
+        for run in all_run_scripts(ctx.file(), ctx.build, &["apk"]) {
             if !shipped.contains(&run.stage) {
                 continue;
             }
@@ -221,5 +228,40 @@ mod tests {
             differences.iter().all(|d| d.area == Area::Commands),
             "{differences:?}"
         );
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM alpine:3.20\nONBUILD RUN apk add curl\n";
+        let diagnostics = check(&ApkCacheKept, source);
+        assert_eq!(flagged(source, &diagnostics), ["add"]);
+        let out = fixed_by_loop("DFL3006", source);
+        assert_eq!(
+            out,
+            "FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n"
+        );
+        // The trigger is in the image config of the target stage.
+        let options = BuildOptions::default();
+        let differences = compare(
+            &evaluate(&parse(source), &options),
+            &evaluate(&parse(&out), &options),
+        );
+        assert!(
+            differences.iter().all(|d| d.area == Area::Config) && !differences.is_empty(),
+            "{differences:?}"
+        );
+        // A stage built on the declaring one runs the trigger.
+        let source = "FROM alpine:3.20 AS base\nONBUILD RUN apk add curl\nFROM base\nRUN true\n";
+        assert_eq!(flagged(source, &check(&ApkCacheKept, source)), ["add"]);
+        assert!(fixed_by_loop("DFL3006", source).contains("apk add --no-cache curl"));
+        for source in [
+            "FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n",
+            "FROM alpine:3.20\nONBUILD RUN --mount=type=cache,target=/var/cache/apk apk add curl\n",
+            "FROM alpine:3.20 AS build\nONBUILD RUN apk add gcc\nFROM scratch\nCOPY --from=build /a /a\n",
+            "FROM alpine:3.20\nONBUILD RUN [\"apk\", \"add\", \"curl\"]\n",
+        ] {
+            assert!(check(&ApkCacheKept, source).is_empty(), "{source}");
+        }
     }
 }

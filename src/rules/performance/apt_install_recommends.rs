@@ -6,8 +6,8 @@ use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, R
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, apt_settings, earlier_run_mentions, is_apt, is_one_of, real_commands,
-    run_scripts, subcommand,
+    APT_VALUE_OPTIONS, all_run_scripts, apt_settings, earlier_run_mentions, is_apt, is_one_of,
+    real_commands, subcommand,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -30,6 +30,12 @@ mentions `APT::Install-Recommends`: a configuration file written there.
 
 The fix inserts ` --no-install-recommends` after `install`; commands in heredocs and `sh -c`
 strings are not fixed.
+
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does, in every stage: a trigger
+runs in the build of any image built `FROM` the stage, whatever this build ships. For a
+trigger, every `RUN` of the declaring stage counts as earlier (the child image starts from
+the whole stage, even the `RUN`s after the `ONBUILD`). The fix edits a trigger as it edits a
+`RUN`.
 
 Differences from hadolint (`DL3015`): hadolint checks `apt-get install` only; dflint also
 checks `apt install`, which installs recommended packages the same way. On the corpus every
@@ -63,7 +69,7 @@ the image after applying it, and name such packages explicitly.
 - Docker's best practices: `apt-get`.
 - hadolint `DL3015`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3005
@@ -99,7 +105,7 @@ impl Rule for AptInstallRecommends {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["apt"]) {
+        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
             for (script, real) in real_commands(&run) {
                 let command = &real.command;
                 if command.recovered || !is_apt(command) || skips_recommends(command) {
@@ -114,7 +120,7 @@ impl Rule for AptInstallRecommends {
                     ctx.build,
                     ctx.source,
                     run.stage,
-                    run.instruction.range().start,
+                    run.runs_after(),
                     "APT::Install-Recommends",
                 ) {
                     continue;
@@ -216,6 +222,32 @@ mod tests {
             );
             assert_eq!(fixed(source, &diagnostics), expected, "{source}");
             assert!(check(&AptInstallRecommends, expected).is_empty());
+        }
+    }
+
+    #[test]
+    fn onbuild_triggers() {
+        use crate::rules::test_support::fixed_by_loop;
+        // Checked whatever the stage: the trigger runs in the build of any child image.
+        let source = "FROM debian:12 AS build\nONBUILD RUN apt-get install -y curl\n\
+                      FROM scratch\nCOPY --from=build /a /a\n";
+        assert_eq!(
+            flagged(source, &check(&AptInstallRecommends, source)),
+            ["install"]
+        );
+        let source = "FROM debian:12\nONBUILD RUN apt-get install -y curl\n";
+        assert_eq!(
+            fixed_by_loop("DFL3005", source),
+            "FROM debian:12\nONBUILD RUN apt-get install --no-install-recommends -y curl\n"
+        );
+        for source in [
+            "FROM debian:12\nONBUILD RUN apt-get install -y --no-install-recommends curl\n",
+            // The child image starts with every file of the stage, even one written after
+            // the ONBUILD.
+            "FROM debian:12\nONBUILD RUN apt-get install -y curl\n\
+             RUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/99norec\n",
+        ] {
+            assert!(check(&AptInstallRecommends, source).is_empty(), "{source}");
         }
     }
 }

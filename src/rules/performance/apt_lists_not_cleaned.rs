@@ -6,8 +6,8 @@ use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, R
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, image_stages, is_apt, is_one_of, mount_covers, path_covers, program,
-    real_commands, removes, run_scripts, subcommand, uncleaned,
+    APT_VALUE_OPTIONS, all_run_scripts, image_stages, is_apt, is_one_of, mount_covers, path_covers,
+    program, real_commands, removes, subcommand, uncleaned,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -43,14 +43,21 @@ The fix appends ` && rm -rf /var/lib/apt/lists/*` to the `RUN` (with `sudo` when
 uses it) when its last command ends the script at the top level (after its redirections);
 RUNs with heredocs are not fixed.
 
-Differences from hadolint (`DL3009`): hadolint flags the `apt-get update`; dflint flags
-the install, since that is what leaves the lists behind. dflint accepts `apt-get
-dist-clean` (apt 2.7 and later), which removes the lists and which hadolint does not know:
-this is most of the `RUN`s flagged by hadolint only on the corpus. A `RUN` with
-`apt-get update` and no install is `apt-update-alone` here. dflint follows the order of the
-script: lists removed and then downloaded again by a later `apt-get update` in the same
-`RUN` are flagged, as is a removal of a misspelt path (`/var/lib/apt/list/*`,
-`/var/lib/apt-lists/*`); hadolint accepts both.
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
+Differences from hadolint (`DL3009`): hadolint flags the `apt-get update`; dflint flags the
+install, since that is what leaves the lists behind. dflint accepts `apt-get dist-clean`
+(apt 2.7 and later), which removes the lists and which hadolint does not know: this is most
+of the `RUN`s flagged by hadolint only on the corpus. A `RUN` with `apt-get update` and no
+install is `apt-update-alone` here. dflint follows the order of the script: lists removed
+and then downloaded again by a later `apt-get update` in the same `RUN` are flagged, as is
+a removal of a misspelt path (`/var/lib/apt/list/*`, `/var/lib/apt-lists/*`); hadolint
+accepts both. hadolint checks the `ONBUILD` triggers of every stage; dflint only those of
+stages that end up in the image.
 
 ## Why is this bad?
 `apt-get update` downloads the package lists to `/var/lib/apt/lists`: tens of megabytes that
@@ -75,7 +82,7 @@ RUN apt-get update \
 - Docker's best practices: `apt-get`.
 - hadolint `DL3009`, which flags `apt-get update` rather than the install.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3002
@@ -124,7 +131,7 @@ impl Rule for AptListsNotCleaned {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["apt"]) {
+        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
             if !shipped.contains(&run.stage) || mount_covers(&run.cache_mounts(ctx.escape()), LISTS)
             {
                 continue;
@@ -326,5 +333,33 @@ mod tests {
             differences.iter().all(|d| d.area == Area::Commands),
             "{differences:?}"
         );
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM debian:12\nONBUILD RUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(
+            flagged(source, &check(&AptListsNotCleaned, source)),
+            ["apt-get"]
+        );
+        assert_eq!(
+            fixed_by_loop("DFL3002", source),
+            "FROM debian:12\nONBUILD RUN apt-get update && apt-get install -y curl \
+             && rm -rf /var/lib/apt/lists/*\n"
+        );
+        let source = "FROM debian:12 AS base\nONBUILD RUN apt-get update && apt-get install -y x\n\
+                      FROM base\nRUN true\n";
+        assert!(fixed_by_loop("DFL3002", source).contains("rm -rf /var/lib/apt/lists/*\n"));
+        for source in [
+            "FROM debian:12\nONBUILD RUN apt-get update && apt-get install -y curl \
+             && rm -rf /var/lib/apt/lists/*\n",
+            "FROM debian:12 AS build\nONBUILD RUN apt-get update && apt-get install -y gcc\n\
+             FROM scratch\nCOPY --from=build /a /a\n",
+            "FROM debian:12\nONBUILD RUN --mount=type=cache,target=/var/lib/apt apt-get update \
+             && apt-get install -y curl\n",
+        ] {
+            assert!(check(&AptListsNotCleaned, source).is_empty(), "{source}");
+        }
     }
 }

@@ -38,10 +38,18 @@ The fix appends ` && dnf clean all` to the `RUN` (`microdnf clean all`, `dnf5 cl
 the same tool as the install, with `sudo` when an install uses it) when its last command
 ends the script at the top level (after its redirections); RUNs with heredocs are not fixed.
 
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
 Differences from hadolint (`DL3040`): dflint does not flag stages that do not ship (a
-builder stage running `dnf install -y tar`, for example). It checks `microdnf install` the same
-way as `dnf install`, where hadolint 2.15.1 misses `microdnf install` without a cleanup; and it
-accepts `microdnf clean all`, after which hadolint still reports some long scripts.
+builder stage running `dnf install -y tar`, for example). It checks `microdnf install` the
+same way as `dnf install`, where hadolint 2.15.1 misses `microdnf install` without a
+cleanup; and it accepts `microdnf clean all`, after which hadolint still reports some long
+scripts. hadolint checks the `ONBUILD` triggers of every stage; dflint only those of stages
+that end up in the image.
 
 ## Why is this bad?
 dnf keeps the repository metadata and the packages it downloads in `/var/cache/dnf`
@@ -64,7 +72,7 @@ RUN dnf install -y httpd && dnf clean all
 ## References
 - hadolint `DL3040`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3010
@@ -207,6 +215,26 @@ mod tests {
             "FROM fedora\nRUN <<EOF\ndnf install -y x\nEOF\n",
         ] {
             assert!(check(&DnfCacheKept, source)[0].fix.is_none(), "{source}");
+        }
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM fedora:40\nONBUILD RUN dnf install -y httpd\n";
+        assert_eq!(check(&DnfCacheKept, source).len(), 1);
+        assert_eq!(
+            fixed_by_loop("DFL3010", source),
+            "FROM fedora:40\nONBUILD RUN dnf install -y httpd && dnf clean all\n"
+        );
+        let source =
+            "FROM fedora:40 AS base\nONBUILD RUN dnf install -y httpd\nFROM base\nRUN true\n";
+        assert_eq!(check(&DnfCacheKept, source).len(), 1);
+        for source in [
+            "FROM fedora:40\nONBUILD RUN dnf install -y httpd && dnf clean all\n",
+            "FROM fedora:40 AS build\nONBUILD RUN dnf install -y httpd\nFROM scratch\nCOPY --from=build /a /a\n",
+        ] {
+            assert!(check(&DnfCacheKept, source).is_empty(), "{source}");
         }
     }
 }

@@ -5,8 +5,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    PIP_VALUE_OPTIONS, RealCommand, image_stages, is_one_of, mount_covers, path_covers, program,
-    python_module, real_commands, removes, run_scripts, subcommand,
+    PIP_VALUE_OPTIONS, RealCommand, all_run_scripts, image_stages, is_one_of, mount_covers,
+    path_covers, program, python_module, real_commands, removes, subcommand,
 };
 use crate::shell::{Command, Word};
 use crate::{Severity, rules::DiagnosticExt};
@@ -42,12 +42,23 @@ A builder stage whose files are only copied with `COPY --from` does not ship its
 The fix inserts ` --no-cache-dir` after `install`; commands in heredocs and `sh -c` strings
 are not fixed.
 
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
+For a trigger, `PIP_NO_CACHE_DIR` and `PIP_CACHE_DIR` are read from the `ENV`s of the
+declaring stage, all of them (the child image starts with them, even those set after the
+`ONBUILD`); its `ARG`s do not reach the child image.
+
 Differences from hadolint (`DL3042`): dflint does not flag stages that do not ship (a
 builder stage's `pip install -r requirements.txt`), exec-form `RUN`s (hadolint does), or a
 `RUN` that removes `~/.cache/pip` afterwards; it accepts `--no-cache`, which pip reads as
-`--no-cache-dir` (pip accepts unambiguous prefixes of its options) and hadolint does not. It
-flags `pip` behind `sudo` and `pip` called by path (`/usr/local/bin/pip3`), which hadolint
-misses.
+`--no-cache-dir` (pip accepts unambiguous prefixes of its options) and hadolint does not.
+It flags `pip` behind `sudo` and `pip` called by path (`/usr/local/bin/pip3`), which
+hadolint misses. hadolint checks the `ONBUILD` triggers of every stage; dflint only those
+of stages that end up in the image.
 
 ## Why is this bad?
 pip keeps every wheel it downloads or builds in `~/.cache/pip`, so that the next install is
@@ -72,7 +83,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 - pip documentation: caching, `--no-cache-dir`, `PIP_NO_CACHE_DIR`.
 - hadolint `DL3042`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3007
@@ -133,18 +144,18 @@ impl Rule for PipCacheKept {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in run_scripts(ctx.file(), ctx.build, &["pip"]) {
+        for run in all_run_scripts(ctx.file(), ctx.build, &["pip"]) {
             if !shipped.contains(&run.stage) {
                 continue;
             }
             // Any value turns the cache off for pip; an unknown one may too: never guess.
             if run
-                .env("PIP_NO_CACHE_DIR")
+                .env_in(ctx.build, "PIP_NO_CACHE_DIR")
                 .is_some_and(|v| v.is_none_or(|v| !v.is_empty()))
             {
                 continue;
             }
-            let cache_dir = run.env("PIP_CACHE_DIR").flatten();
+            let cache_dir = run.env_in(ctx.build, "PIP_CACHE_DIR").flatten();
             let cache_dir = cache_dir.as_deref();
             let mounts = run.cache_mounts(ctx.escape());
             if mount_covers(&mounts, CACHE)
@@ -295,5 +306,28 @@ mod tests {
         }
         let source = "FROM python\nRUN bash <<EOF\npip install x\nEOF\n";
         assert!(check(&PipCacheKept, source)[0].fix.is_none());
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM python:3.12\nONBUILD RUN pip install -r requirements.txt\n";
+        assert_eq!(flagged(source, &check(&PipCacheKept, source)), ["install"]);
+        assert_eq!(
+            fixed_by_loop("DFL3007", source),
+            "FROM python:3.12\nONBUILD RUN pip install --no-cache-dir -r requirements.txt\n"
+        );
+        // An ARG is not passed on to the child image.
+        let source = "FROM python:3.12\nARG PIP_NO_CACHE_DIR=1\nONBUILD RUN pip install x\n";
+        assert_eq!(flagged(source, &check(&PipCacheKept, source)), ["install"]);
+        for source in [
+            "FROM python:3.12\nONBUILD RUN pip install --no-cache-dir x\n",
+            // The child image has the ENV of the whole stage.
+            "FROM python:3.12\nONBUILD RUN pip install x\nENV PIP_NO_CACHE_DIR=1\n",
+            "FROM python:3.12 AS build\nONBUILD RUN pip install x\n\
+             FROM python:3.12-slim\nCOPY --from=build /a /a\n",
+        ] {
+            assert!(check(&PipCacheKept, source).is_empty(), "{source}");
+        }
     }
 }

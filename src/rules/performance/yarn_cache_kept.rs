@@ -39,8 +39,18 @@ The fix appends ` && yarn cache clean` to the `RUN` (with `sudo` when an install
 when its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
-Differences from hadolint (`DL3060`): dflint does not flag stages that do not ship, and
-it accepts a removal of the yarn cache directory as a cleanup.
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
+For a trigger, `YARN_CACHE_FOLDER` is read from the `ENV`s of the declaring stage, all of
+them (the child image starts with them, even those set after the `ONBUILD`).
+
+Differences from hadolint (`DL3060`): dflint does not flag stages that do not ship, and it
+accepts a removal of the yarn cache directory as a cleanup. hadolint checks the `ONBUILD`
+triggers of every stage; dflint only those of stages that end up in the image.
 
 ## Why is this bad?
 yarn keeps a copy of every package it downloads in its global cache, next to the copy in
@@ -67,7 +77,7 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 - Yarn documentation: `yarn cache clean`.
 - hadolint `DL3060`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3011
@@ -115,7 +125,7 @@ impl Rule for YarnCacheKept {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         report_uncleaned(ctx, out, &CLEANUP, |run, mounts| {
-            let cache_dir = run.env("YARN_CACHE_FOLDER").flatten();
+            let cache_dir = run.env_in(ctx.build, "YARN_CACHE_FOLDER").flatten();
             if mount_covers(mounts, CACHE)
                 || mounts.iter().any(|t| t.ends_with(".cache/yarn"))
                 || cache_dir
@@ -196,5 +206,24 @@ mod tests {
         }
         let source = "FROM node\nRUN yarn install | tee log &\n";
         assert!(check(&YarnCacheKept, source)[0].fix.is_none());
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM node:20\nONBUILD RUN yarn install\n";
+        assert_eq!(check(&YarnCacheKept, source).len(), 1);
+        assert_eq!(
+            fixed_by_loop("DFL3011", source),
+            "FROM node:20\nONBUILD RUN yarn install && yarn cache clean\n"
+        );
+        let source = "FROM node:20 AS base\nONBUILD RUN yarn install\nFROM base\nRUN true\n";
+        assert_eq!(check(&YarnCacheKept, source).len(), 1);
+        for source in [
+            "FROM node:20\nONBUILD RUN yarn install && yarn cache clean\n",
+            "FROM node:20 AS build\nONBUILD RUN yarn install\nFROM scratch\nCOPY --from=build /a /a\n",
+        ] {
+            assert!(check(&YarnCacheKept, source).is_empty(), "{source}");
+        }
     }
 }

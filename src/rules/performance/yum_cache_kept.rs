@@ -38,9 +38,17 @@ The fix appends ` && yum clean all` to the `RUN` (with `sudo` when an install us
 its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
 Differences from hadolint (`DL3032`): dflint does not flag stages that do not ship (the
-corpus findings of hadolint only), and it flags `yum install` in `RUN`s whose removals do not
-cover `/var/cache/yum`, which hadolint accepts when any `rm -rf` follows (`rm -rf /tmp/*`).
+corpus findings of hadolint only), and it flags `yum install` in `RUN`s whose removals do
+not cover `/var/cache/yum`, which hadolint accepts when any `rm -rf` follows (`rm -rf
+/tmp/*`). hadolint checks the `ONBUILD` triggers of every stage; dflint only those of
+stages that end up in the image.
 
 ## Why is this bad?
 yum keeps the repository metadata and the packages it downloads in `/var/cache/yum`: often a
@@ -62,7 +70,7 @@ RUN yum install -y httpd && yum clean all
 ## References
 - hadolint `DL3032`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3008
@@ -195,6 +203,26 @@ mod tests {
             "FROM centos\nRUN <<EOF\nyum install -y x\nEOF\n",
         ] {
             assert!(check(&YumCacheKept, source)[0].fix.is_none(), "{source}");
+        }
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM centos:7\nONBUILD RUN yum install -y httpd\n";
+        assert_eq!(check(&YumCacheKept, source).len(), 1);
+        assert_eq!(
+            fixed_by_loop("DFL3008", source),
+            "FROM centos:7\nONBUILD RUN yum install -y httpd && yum clean all\n"
+        );
+        let source =
+            "FROM centos:7 AS base\nONBUILD RUN yum install -y httpd\nFROM base\nRUN true\n";
+        assert_eq!(check(&YumCacheKept, source).len(), 1);
+        for source in [
+            "FROM centos:7\nONBUILD RUN yum install -y httpd && yum clean all\n",
+            "FROM centos:7 AS build\nONBUILD RUN yum install -y httpd\nFROM scratch\nCOPY --from=build /a /a\n",
+        ] {
+            assert!(check(&YumCacheKept, source).is_empty(), "{source}");
         }
     }
 }

@@ -36,8 +36,15 @@ The fix appends ` && zypper clean` to the `RUN` (with `sudo` when an install use
 its last command ends the script at the top level (after its redirections); RUNs with
 heredocs are not fixed.
 
-Differences from hadolint (`DL3036`): dflint does not flag stages that do not ship, and
-it accepts a removal of `/var/cache/zypp` as a cleanup.
+`RUN` triggers of `ONBUILD` are checked too, as hadolint does: a trigger runs first thing
+in the build of every image built `FROM` this one, and leaves its cache in that image. A
+trigger is checked when the stage that declares it ends up in the image (the trigger is then
+in the image's config, or a stage of the image is built on the declaring stage and runs it),
+not when a builder stage declares it. The fix edits a trigger as it edits a `RUN`.
+
+Differences from hadolint (`DL3036`): dflint does not flag stages that do not ship, and it
+accepts a removal of `/var/cache/zypp` as a cleanup. hadolint checks the `ONBUILD` triggers
+of every stage; dflint only those of stages that end up in the image.
 
 ## Why is this bad?
 zypper keeps the packages it downloads and the repository metadata in `/var/cache/zypp`.
@@ -60,7 +67,7 @@ RUN zypper --non-interactive install curl && zypper clean --all
 - `zypper(8)`: `clean`.
 - hadolint `DL3036`.
 "#,
-    fix_changes: &[Area::Commands],
+    fix_changes: &[Area::Config, Area::Commands],
 };
 
 /// DFL3009
@@ -181,5 +188,24 @@ mod tests {
         }
         let source = "FROM opensuse\nRUN zypper -n in curl || true;\n";
         assert!(check(&ZypperCacheKept, source)[0].fix.is_none());
+    }
+
+    #[test]
+    fn onbuild_triggers_of_shipped_stages() {
+        use crate::rules::test_support::fixed_by_loop;
+        let source = "FROM opensuse/leap:15\nONBUILD RUN zypper install -y curl\n";
+        assert_eq!(check(&ZypperCacheKept, source).len(), 1);
+        assert_eq!(
+            fixed_by_loop("DFL3009", source),
+            "FROM opensuse/leap:15\nONBUILD RUN zypper install -y curl && zypper clean\n"
+        );
+        let source = "FROM opensuse/leap:15 AS base\nONBUILD RUN zypper install -y curl\nFROM base\nRUN true\n";
+        assert_eq!(check(&ZypperCacheKept, source).len(), 1);
+        for source in [
+            "FROM opensuse/leap:15\nONBUILD RUN zypper install -y curl && zypper clean\n",
+            "FROM opensuse/leap:15 AS build\nONBUILD RUN zypper install -y curl\nFROM scratch\nCOPY --from=build /a /a\n",
+        ] {
+            assert!(check(&ZypperCacheKept, source).is_empty(), "{source}");
+        }
     }
 }
