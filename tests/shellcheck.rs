@@ -337,7 +337,7 @@ fn never_and_the_configuration_key_turn_it_off() {
 
 #[test]
 fn a_failing_shellcheck_never_fails_fix() {
-    let source = "FROM alpine:3.20\nRUN apk add curl\nUSER app\n";
+    let source = "FROM alpine:3.20\nRUN apk add curl~8\nUSER app\n";
     let dir = project(source);
     let broken = broken_shellcheck();
     let path = path_with(broken.path());
@@ -345,7 +345,7 @@ fn a_failing_shellcheck_never_fails_fix() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("out of order"), "{}", stderr(&out));
     let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    assert!(fixed.contains("apk add --no-cache curl"), "{fixed}");
+    assert!(fixed.contains("apk add --no-cache curl~8"), "{fixed}");
     // Checking with `always` reports the failure as an error, `auto` as a warning.
     let out = dflint_with_path(
         &["check", "--shellcheck", "always", "Dockerfile"],

@@ -324,13 +324,11 @@ pub(crate) mod test_support {
             select: vec![code.to_string()],
             ..crate::config::Config::default()
         };
-        let settings = crate::Settings {
-            config: &config,
-            path: "Dockerfile",
-            report_unused_ignores: false,
-            ignore_file: &IgnoreFile::Unknown,
-        };
-        let outcome = crate::fix_with(source, &settings, crate::fix::FixMode::Unsafe);
+        let outcome = crate::fix_with(
+            source,
+            &crate::Settings::new(&config),
+            crate::fix::FixMode::Unsafe,
+        );
         assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
         assert!(
             outcome.applied.iter().any(|a| a.code == code),
