@@ -59,6 +59,7 @@ pub static RULES: &[&dyn Rule] = &[
     &super::performance::useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &super::performance::wget_progress_bar::WgetProgressBar,
     &super::performance::toolchain_base_in_final_stage::ToolchainBaseInFinalStage,
+    &super::performance::build_tools_in_final_image::BuildToolsInFinalImage,
     &super::reproducibility::unpinned_base_image::UnpinnedBaseImage,
     &super::reproducibility::unpinned_apt_package::UnpinnedAptPackage,
     &super::reproducibility::unpinned_apk_package::UnpinnedApkPackage,

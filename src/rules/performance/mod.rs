@@ -4,6 +4,7 @@ pub mod apk_cache_kept;
 pub mod apt_install_recommends;
 pub mod apt_lists_not_cleaned;
 pub mod apt_update_alone;
+pub mod build_tools_in_final_image;
 pub mod consecutive_run;
 pub mod copied_archive_extracted;
 pub mod copy_before_install;
