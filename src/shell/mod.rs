@@ -10,6 +10,7 @@ mod parse;
 
 use std::fmt;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::ast::{Heredoc, HeredocMarker, Instruction, ShellForm};
@@ -55,7 +56,11 @@ thread_local! {
     /// The commands of recently read scripts, keyed by where the script starts in the source,
     /// its length and its text (the same text at the same place maps to the same ranges).
     #[allow(clippy::type_complexity)]
-    static RECENT_COMMANDS: std::cell::RefCell<Vec<((u32, usize), String, Vec<Command>)>> =
+    static RECENT_COMMANDS: std::cell::RefCell<Vec<((u32, usize), String, Rc<Vec<Command>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// The syntax nodes of recently read scripts, keyed as [`RECENT_COMMANDS`].
+    #[allow(clippy::type_complexity)]
+    static RECENT_NODES: std::cell::RefCell<Vec<((u32, usize), String, Rc<Vec<SyntaxNode>>)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -201,30 +206,31 @@ impl Script {
         TextRange::new(start, end.max(start))
     }
 
-    /// The simple commands of the script, in source order; see [`Command`] for which.
+    /// The simple commands of the script, in source order; see [`Command`] for which. Shared:
+    /// the rules of a file read the same scripts in turn, and each gets the same list.
     #[must_use]
-    pub fn commands(&self) -> Vec<Command> {
+    pub fn commands(&self) -> Rc<Vec<Command>> {
         // Several rules ask for the commands of the same RUN in turn: keep the last few.
         let key = (self.source_offset(0), self.text.len());
         let cached = RECENT_COMMANDS.with(|r| {
             r.borrow()
                 .iter()
                 .find(|(k, text, _)| *k == key && *text == self.text)
-                .map(|(_, _, c)| c.clone())
+                .map(|(_, _, c)| Rc::clone(c))
         });
         if let Some(commands) = cached {
             return commands;
         }
-        let commands = match self.tree() {
+        let commands = Rc::new(match self.tree() {
             Some(tree) => parse::commands(self, tree),
             None => Vec::new(),
-        };
+        });
         RECENT_COMMANDS.with(|r| {
             let mut recent = r.borrow_mut();
-            if recent.len() == 16 {
+            if recent.len() == parse::RECENT_CAPACITY {
                 recent.remove(0);
             }
-            recent.push((key, self.text.clone(), commands.clone()));
+            recent.push((key, self.text.clone(), Rc::clone(&commands)));
         });
         commands
     }
@@ -241,13 +247,38 @@ impl Script {
     /// shell syntax rather than at commands (pipes, `[[ ]]`, arrays...) read node kinds from
     /// it. Empty when the script cannot be parsed.
     #[must_use]
-    pub fn nodes(&self) -> Vec<SyntaxNode> {
+    pub fn nodes(&self) -> Rc<Vec<SyntaxNode>> {
+        let key = (self.source_offset(0), self.text.len());
+        let cached = RECENT_NODES.with(|r| {
+            r.borrow()
+                .iter()
+                .find(|(k, text, _)| *k == key && *text == self.text)
+                .map(|(_, _, n)| Rc::clone(n))
+        });
+        if let Some(nodes) = cached {
+            return nodes;
+        }
+        let nodes = Rc::new(self.read_nodes());
+        RECENT_NODES.with(|r| {
+            let mut recent = r.borrow_mut();
+            if recent.len() == parse::RECENT_CAPACITY {
+                recent.remove(0);
+            }
+            recent.push((key, self.text.clone(), Rc::clone(&nodes)));
+        });
+        nodes
+    }
+
+    fn read_nodes(&self) -> Vec<SyntaxNode> {
         let Some(tree) = self.tree() else {
             return Vec::new();
         };
         let mut out: Vec<SyntaxNode> = Vec::new();
-        let mut stack: Vec<(tree_sitter::Node<'_>, Option<usize>)> = vec![(tree.root_node(), None)];
-        while let Some((node, parent)) = stack.pop() {
+        // A pre-order walk with one cursor; `parents` holds the indices of the open nodes.
+        let mut cursor = tree.walk();
+        let mut parents: Vec<usize> = Vec::new();
+        loop {
+            let node = cursor.node();
             let logical = node.start_byte()..node.end_byte();
             let index = out.len();
             out.push(SyntaxNode {
@@ -256,15 +287,19 @@ impl Script {
                 error: node.is_error() || node.is_missing(),
                 range: self.source_range(logical.clone()),
                 logical,
-                parent,
+                parent: parents.last().copied(),
             });
-            let mut cursor = node.walk();
-            let children: Vec<tree_sitter::Node<'_>> = node.children(&mut cursor).collect();
-            for child in children.into_iter().rev() {
-                stack.push((child, Some(index)));
+            if cursor.goto_first_child() {
+                parents.push(index);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return out;
+                }
+                parents.pop();
             }
         }
-        out
     }
 
     fn tree(&self) -> Option<&tree_sitter::Tree> {

@@ -3,7 +3,8 @@
 //! wrappers such as `sudo`, subcommands and options, paths a command removes, `RUN --mount`
 //! caches, and where a command can be appended to a RUN.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::rc::Rc;
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::semantic::{Base, Build, Field, Layer};
@@ -39,24 +40,33 @@ pub struct RunScripts<'t, 'b> {
     pub onbuild: bool,
 }
 
+/// The commands of one script, shared with the script's cache.
+type CommandList = Rc<Vec<Command>>;
+
 impl RunScripts<'_, '_> {
     /// The commands of every script in the order they run, each with the index of its
     /// script: the commands of a script given to a shell come right after that shell.
     #[must_use]
     pub fn commands(&self) -> Vec<(usize, Command)> {
-        let mut out = Vec::new();
-        for (j, command) in self.scripts[0].commands().into_iter().enumerate() {
-            out.push((0, command));
+        let (lists, order) = self.command_order();
+        order
+            .into_iter()
+            .map(|(k, j)| (k, lists[k][j].clone()))
+            .collect()
+    }
+
+    /// The command lists of the scripts, and the order the commands run in as (script,
+    /// index in its list) pairs.
+    fn command_order(&self) -> (Vec<CommandList>, Vec<(usize, usize)>) {
+        let lists: Vec<CommandList> = self.scripts.iter().map(Script::commands).collect();
+        let mut order = Vec::new();
+        for j in 0..lists[0].len() {
+            order.push((0, j));
             for (k, _) in self.parents.iter().enumerate().filter(|(_, p)| **p == j) {
-                out.extend(
-                    self.scripts[k + 1]
-                        .commands()
-                        .into_iter()
-                        .map(|c| (k + 1, c)),
-                );
+                order.extend((0..lists[k + 1].len()).map(|i| (k + 1, i)));
             }
         }
-        out
+        (lists, order)
     }
 
     /// Whether a fix may edit a command of script `index` in place (insert a flag).
@@ -155,8 +165,8 @@ pub fn all_run_scripts<'t, 'b>(
     mentions: &[&str],
 ) -> Vec<RunScripts<'t, 'b>> {
     let source = file.syntax().tree().source();
-    let instructions: HashMap<u32, Instruction<'t>> =
-        file.instructions().map(|i| (i.range().start, i)).collect();
+    // In source order, so a step finds its instruction by binary search.
+    let instructions: Vec<Instruction<'t>> = file.instructions().collect();
     let mut out = Vec::new();
     for stage in &build.stages {
         let mut shell: Vec<String> = match stage.base {
@@ -172,7 +182,9 @@ pub fn all_run_scripts<'t, 'b>(
         };
         for step in &stage.steps {
             let Some(instruction) = instructions
-                .get(&step.range.start)
+                .binary_search_by_key(&step.range.start, |i| i.range().start)
+                .ok()
+                .map(|at| &instructions[at])
                 .filter(|i| i.range() == step.range)
             else {
                 continue;
@@ -265,12 +277,19 @@ fn scripts_of<'t, 'b>(
             else {
                 continue;
             };
-            if unwrap_command(command).is_some_and(|real| reads_script_on_stdin(&real.command)) {
+            if mentions_a_shell(command)
+                && unwrap_command(command).is_some_and(|real| reads_script_on_stdin(&real.command))
+            {
                 children.push((j, Script::from_heredoc(*heredoc)));
             }
         }
     }
     for (j, command) in commands.iter().enumerate() {
+        // Only a shell runs an inline script; most commands name none, and unwrapping
+        // copies the command.
+        if !mentions_a_shell(command) {
+            continue;
+        }
         if let Some(inline) =
             unwrap_command(command).and_then(|real| inline_script(&script, &real.command))
         {
@@ -302,6 +321,14 @@ fn reads_script_on_stdin(command: &Command) -> bool {
             .args
             .iter()
             .all(|a| a.value_or_text().starts_with('-'))
+}
+
+/// Whether the command or one of its arguments may name a shell (a cheap test before
+/// [`unwrap_command`]: wrappers put the shell among the arguments).
+fn mentions_a_shell(command: &Command) -> bool {
+    std::iter::once(&command.name)
+        .chain(&command.args)
+        .any(|w| w.text.contains("sh"))
 }
 
 fn is_shell(command: &Command) -> bool {
@@ -498,10 +525,10 @@ pub fn busybox_based(build: &Build, stage: usize) -> bool {
 
 /// A command with the wrappers before it removed.
 #[derive(Clone, Debug)]
-pub struct RealCommand {
+pub struct RealCommand<'c> {
     /// The command run in the end: its name is the real program, its assignments include
-    /// those given to `env` or `sudo`.
-    pub command: Command,
+    /// those given to `env` or `sudo`. Borrowed when no wrapper had to be removed.
+    pub command: Cow<'c, Command>,
     /// Whether a wrapper was `sudo`: commands added next to it need `sudo` too.
     pub sudo: bool,
 }
@@ -511,8 +538,8 @@ pub struct RealCommand {
 /// when it has none. `None` when a wrapper runs no command that can be read (`sudo -i`,
 /// `env -S '...'`, `command -v x`).
 #[must_use]
-pub fn unwrap_command(command: &Command) -> Option<RealCommand> {
-    let mut current = command.clone();
+pub fn unwrap_command(command: &Command) -> Option<RealCommand<'_>> {
+    let mut current = Cow::Borrowed(command);
     let mut sudo = false;
     for _ in 0..8 {
         let Some(name) = program(&current) else {
@@ -616,11 +643,11 @@ pub fn unwrap_command(command: &Command) -> Option<RealCommand> {
             i += 1;
         }
         let real = args.get(i)?;
-        let mut next = current.clone();
+        let mut next = current.as_ref().clone();
         next.name = real.clone();
         next.args = args[i + 1..].to_vec();
         next.assignments.extend(assignments);
-        current = next;
+        current = Cow::Owned(next);
     }
     None
 }
@@ -853,11 +880,11 @@ pub const YARN_VALUE_OPTIONS: &[&str] = &["--cwd", "--modules-folder", "--cache-
 /// that does not parse) that no command `is_cleanup` accepts follows: what a cache rule
 /// reports. Commands are in the order they run.
 #[must_use]
-pub fn uncleaned(
-    commands: &[(usize, RealCommand)],
+pub fn uncleaned<'a, 'c>(
+    commands: &'a [(usize, RealCommand<'c>)],
     is_target: impl Fn(&Command) -> bool,
     is_cleanup: impl Fn(&Command) -> bool,
-) -> Option<&(usize, RealCommand)> {
+) -> Option<&'a (usize, RealCommand<'c>)> {
     let start = commands
         .iter()
         .rposition(|(_, c)| is_cleanup(&c.command))
@@ -870,10 +897,16 @@ pub fn uncleaned(
 /// The commands of a RUN with their wrappers removed (see [`unwrap_command`]), each with the
 /// index of its script.
 #[must_use]
-pub fn real_commands(run: &RunScripts<'_, '_>) -> Vec<(usize, RealCommand)> {
-    run.commands()
-        .iter()
-        .filter_map(|(i, c)| unwrap_command(c).map(|r| (*i, r)))
+pub fn real_commands(run: &RunScripts<'_, '_>) -> Vec<(usize, RealCommand<'static>)> {
+    let (lists, order) = run.command_order();
+    order
+        .into_iter()
+        .filter_map(|(k, j)| {
+            unwrap_command(&lists[k][j]).map(|r| {
+                let command = Cow::Owned(r.command.into_owned());
+                (k, RealCommand { command, ..r })
+            })
+        })
         .collect()
 }
 

@@ -38,8 +38,9 @@ pub(super) fn parse(text: &str) -> Option<Tree> {
     Some(tree)
 }
 
-/// How many recently parsed scripts each thread keeps.
-const RECENT_CAPACITY: usize = 32;
+/// How many recently read scripts each thread keeps (trees and commands): more than the RUN
+/// scripts of nearly any Dockerfile, so that every rule after the first finds them.
+pub(super) const RECENT_CAPACITY: usize = 256;
 
 thread_local! {
     /// Recently parsed scripts and their trees (a tree is a cheap reference-counted handle).

@@ -482,7 +482,7 @@ fn commands_inside_error_nodes_are_marked_recovered() {
     let c = script.commands();
     assert!(c.iter().any(|c| c.is("cat") && !c.recovered));
     assert!(c.iter().any(|c| c.is("bash") && c.recovered));
-    for command in &c {
+    for command in c.iter() {
         assert_eq!(at(src, command.name.range), command.name.text);
     }
 }

@@ -219,7 +219,7 @@ fn check_script(script: &Script, sh: Sh, out: &mut Vec<(TextRange, &'static str)
     }
     if sh == Sh::Dash {
         // `set -o pipefail`: `dash` before 0.5.13 stops with "Illegal option -o pipefail".
-        for command in script.commands() {
+        for command in script.commands().iter() {
             if command.recovered || !command.is("set") {
                 continue;
             }

@@ -83,11 +83,11 @@ impl Rule for CdInRun {
             }
             let scopes: Vec<TextRange> = script
                 .nodes()
-                .into_iter()
+                .iter()
                 .filter(|n| SCOPES.contains(&n.kind))
                 .map(|n| n.range)
                 .collect();
-            for command in &commands {
+            for command in commands.iter() {
                 if command.recovered || !command.is("cd") {
                     continue;
                 }
