@@ -99,6 +99,17 @@ def dflint_report(files, dflint):
     return json.loads(out)
 
 
+def rule_table():
+    """Every rule's code, name, status and hadolint aliases, from the generated rules/README.md."""
+    rules = {}
+    for line in (ROOT / "rules" / "README.md").read_text().splitlines():
+        m = re.match(r"\| \[`(DFL\d+)`\][^|]*\| `([^`]+)` \|[^|]*\|[^|]*\|[^|]*\| (\w+) \| ([^|]*) \|", line)
+        if m:
+            aliases = [a.strip() for a in m.group(4).split(",") if a.strip().startswith("DL")]
+            rules[m.group(1)] = (m.group(2), m.group(3), aliases)
+    return rules
+
+
 def compare(files, hadolint, dflint, examples=None, limit=15):
     def show(title, found):
         print(f"## {examples}: {title} ({len(found)})")
@@ -133,9 +144,13 @@ def compare(files, hadolint, dflint, examples=None, limit=15):
             line = owners[path].get(d["range"]["start"]["line"], d["range"]["start"]["line"])
             dl[d["code"]].add((path, line))
     by_alias = {}
+    for code, (name, status, aliases) in rule_table().items():
+        rules.setdefault(code, (name, aliases))
+        for alias in aliases:
+            by_alias.setdefault(alias, (code, name if status == "stable" else f"{name} (preview)"))
     for code, (name, aliases) in rules.items():
         for alias in aliases:
-            by_alias[alias] = (code, name)
+            by_alias.setdefault(alias, (code, name))
     rows = []
     for code in sorted(set(hl) | set(by_alias)):
         rule = by_alias.get(code)
