@@ -9,12 +9,14 @@
 //! - [`workspace`]: configuration files and ignore files, read from disk.
 //! - [`actions`]: quick fixes, "ignore here" and "fix all".
 //! - [`server`]: the handlers.
+//! - [`transport`]: vets the client's messages before the protocol library decodes them.
 
 pub mod actions;
 pub mod convert;
 pub mod document;
 pub mod position;
 pub mod server;
+pub mod transport;
 pub mod workspace;
 
 pub use server::Server;
@@ -49,10 +51,21 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::new(|client| Server::new(client, engine));
-    tower_lsp_server::Server::new(input, output, socket)
-        .serve(service)
-        .await;
+    let (service, socket) = LspService::build(|client| Server::new(client, engine))
+        .custom_method(transport::MALFORMED, Server::malformed_message)
+        .finish();
+    let (vetted_write, vetted_read) = tokio::io::duplex(1 << 16);
+    let server = tower_lsp_server::Server::new(vetted_read, output, socket).serve(service);
+    let forward = async {
+        // A read error ends the input like its end does.
+        let _ = transport::forward(input, vetted_write).await;
+    };
+    tokio::pin!(server);
+    tokio::select! {
+        () = &mut server => {}
+        // The vetted stream ends with the input; the server finishes what it has.
+        () = forward => server.await,
+    }
 }
 
 /// Runs `dflint lsp` on standard input and output. The runtime has one thread for the

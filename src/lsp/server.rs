@@ -170,6 +170,22 @@ impl Server {
     }
 }
 
+/// The parameters of [`super::transport::MALFORMED`].
+#[derive(serde::Deserialize)]
+pub struct Malformed {
+    code: i64,
+}
+
+impl Server {
+    /// Answers a message the transport found malformed with its JSON-RPC error.
+    ///
+    /// # Errors
+    /// Always: the error is the answer.
+    pub async fn malformed_message(&self, params: Malformed) -> jsonrpc::Result<()> {
+        Err(jsonrpc::Error::new(jsonrpc::ErrorCode::from(params.code)))
+    }
+}
+
 impl LanguageServer for Server {
     async fn initialize(
         &self,
