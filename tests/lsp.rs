@@ -710,3 +710,36 @@ async fn documents_are_checked_with_the_configuration_found_for_their_path() {
     let message = shown["params"]["message"].as_str().unwrap();
     assert!(message.contains("no-such-rule"), "{message}");
 }
+
+#[tokio::test]
+async fn rapid_changes_apply_in_order() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let mut text = "FROM alpine:3.20\n".to_string();
+    client.open(URI, &text).await;
+    // Typing `RUN é🐳 apt-get install curl` one character at a time, without waiting.
+    let typed = "RUN echo é🐳 && apt-get install curl\n";
+    let mut version = 1;
+    for c in typed.chars() {
+        let at = position(&text, text.len(), false);
+        text.push(c);
+        version += 1;
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": URI, "version": version},
+                    "contentChanges": [{"range": {"start": at, "end": at}, "text": c.to_string()}],
+                }),
+            )
+            .await;
+    }
+    let last = version;
+    let params = client
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == last
+        })
+        .await;
+    assert_eq!(published(&params["params"]), expected(&text, false));
+    assert!(codes(&params["params"]).contains(&"DFL3004".to_string()));
+}
