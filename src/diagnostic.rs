@@ -83,7 +83,36 @@ pub fn answers_to(selector: &str, code: &str, name: &str, aliases: &[&str]) -> b
         || aliases.iter().any(|a| selector.eq_ignore_ascii_case(a))
 }
 
+/// A hint editors show besides the severity: faded-out or struck-through text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// The flagged code has no effect and can go.
+    Unnecessary,
+    /// The flagged code uses a form Docker deprecated.
+    Deprecated,
+}
+
+/// Checks whose flagged code does nothing: an overridden `CMD`, a stage no target reaches,
+/// a `--platform=$TARGETPLATFORM` that says the default, an empty continuation line, an
+/// unused pragma.
+const UNNECESSARY: &[&str] = &["DFL1023", "DFL5090", "DFL6001", "DFL5023", "DFL0202"];
+
+/// Checks that flag a deprecated form: `MAINTAINER`, `ENV key value`.
+const DEPRECATED: &[&str] = &["DFL5021", "DFL5022"];
+
 impl Diagnostic {
+    /// The editor hint of this diagnostic's check, if it has one.
+    #[must_use]
+    pub fn tag(&self) -> Option<Tag> {
+        if UNNECESSARY.contains(&self.code) {
+            Some(Tag::Unnecessary)
+        } else if DEPRECATED.contains(&self.code) {
+            Some(Tag::Deprecated)
+        } else {
+            None
+        }
+    }
+
     /// Whether `selector` names this diagnostic's check (see [`answers_to`]).
     #[must_use]
     pub fn answers_to(&self, selector: &str) -> bool {

@@ -682,6 +682,39 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The edit that makes a `# dflint ignore=` pragma suppress `name` on the file-level
+/// instruction holding `at`: a new comment line above the instruction, with its
+/// indentation and line ending, or `,name` appended to the codes of the `# dflint ignore=`
+/// pragma already there. `None` when no instruction holds `at`.
+#[must_use]
+pub fn ignore_edit(parse: &Parse, at: u32, name: &str) -> Option<crate::fix::Edit> {
+    let source = parse.tree().source();
+    let instruction = parse.tree().root().children().find(|n| {
+        Instruction::cast(*n).is_some() && n.range().start <= at && at <= n.range().end
+    })?;
+    let range = instruction.range();
+    let existing = Suppressions::collect(parse).pragmas.into_iter().find(|p| {
+        p.source == PragmaSource::Dflint
+            && p.kind == PragmaKind::NextInstruction
+            && !p.in_continuation
+            && p.applies_to == Some(range)
+    });
+    if let Some((_, last)) = existing.as_ref().and_then(|p| p.codes.last()) {
+        return Some(crate::fix::Edit::insert(last.end, format!(",{name}")));
+    }
+    let start = range.start as usize;
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &source[line_start..start];
+    let crlf = source[start..]
+        .find('\n')
+        .is_some_and(|i| source[..start + i].ends_with('\r'));
+    let newline = if crlf { "\r\n" } else { "\n" };
+    Some(crate::fix::Edit::insert(
+        offset(line_start),
+        format!("{indent}# dflint ignore={name}{newline}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1131,5 +1164,68 @@ mod tests {
         assert_eq!(p.reason.as_deref(), Some("r"));
         assert_eq!(p.applies_to, Some(at(src, "RUN x")));
         assert_eq!(texts(src, &p.codes), ["DFL1"]);
+    }
+}
+
+#[cfg(test)]
+mod ignore_edit_tests {
+    use super::ignore_edit;
+    use crate::syntax::parse;
+
+    /// The text after adding the pragma for the first diagnostic named `name`, and whether
+    /// that diagnostic is gone then.
+    fn ignore(source: &str, name: &str) -> (String, bool) {
+        let found = crate::check(source);
+        let d = found
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {found:#?}"));
+        let edit = ignore_edit(&parse(source), d.range.start, d.name).expect("an edit");
+        let fixed = crate::fix::apply_edits(source, &[edit]);
+        let gone = !crate::check(&fixed).iter().any(|d| d.name == name);
+        (fixed, gone)
+    }
+
+    #[test]
+    fn inserts_a_pragma_above_with_the_indentation() {
+        let (fixed, gone) = ignore(
+            "FROM alpine:3.20\n  MAINTAINER me\n",
+            "maintainer-instruction",
+        );
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\n  # dflint ignore=maintainer-instruction\n  MAINTAINER me\n"
+        );
+        assert!(gone);
+    }
+
+    #[test]
+    fn keeps_crlf_line_endings() {
+        let (fixed, gone) = ignore(
+            "FROM alpine:3.20\r\nMAINTAINER me\r\n",
+            "maintainer-instruction",
+        );
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\r\n# dflint ignore=maintainer-instruction\r\nMAINTAINER me\r\n"
+        );
+        assert!(gone);
+    }
+
+    #[test]
+    fn extends_the_pragma_already_there() {
+        let source = "FROM alpine:3.20\n# dflint ignore=DFL3006 -- why\nMAINTAINER me\n";
+        let (fixed, gone) = ignore(source, "maintainer-instruction");
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\n# dflint ignore=DFL3006,maintainer-instruction -- why\nMAINTAINER me\n"
+        );
+        assert!(gone);
+    }
+
+    #[test]
+    fn nothing_outside_an_instruction() {
+        let source = "# a comment\nFROM alpine:3.20\n";
+        assert_eq!(ignore_edit(&parse(source), 3, "x"), None);
     }
 }

@@ -34,8 +34,7 @@ pub(crate) enum Format {
     Compact,
 }
 
-/// Where the rule documentation is published.
-pub(crate) const DOCS_URL: &str = "https://dflint.dev/rules/";
+use crate::render::DOCS_URL;
 
 /// `dflint check` arguments that this module reads.
 pub(crate) struct CheckOptions<'a> {
@@ -134,16 +133,12 @@ fn configure(mut config: Config, options: &CheckOptions<'_>) -> Result<Config, S
         crate::config::check_selector(selector, &known)
             .map_err(|e| format!("--select/--ignore: {e}"))?;
     }
-    for warning in &config.warnings {
+    let (warnings, error) = config::validate(&config);
+    for warning in warnings {
         eprintln!("warning: {warning}");
     }
-    for (_, error) in config.unknown_selectors(&known) {
-        // hadolint's files name hadolint codes dflint may not implement yet: warn only.
-        if config.dialect == crate::config::Dialect::Hadolint {
-            eprintln!("warning: {error} (no dflint rule has this hadolint code yet)");
-        } else {
-            return Err(error.to_string());
-        }
+    if let Some(error) = error {
+        return Err(error);
     }
     if !options.select.is_empty() {
         config.select = options.select.to_vec();
@@ -189,12 +184,9 @@ impl<'a> Configs<'a> {
         if let Some((path, config)) = &self.explicit {
             return Ok((config.clone(), config::path_for_config(path, &file)));
         }
-        let dir = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let Some(found) = config::find_config(dir) else {
-            return Ok((self.default.clone(), input.display.clone()));
+        let (found, relative) = config::locate(&file, &input.display);
+        let Some(found) = found else {
+            return Ok((self.default.clone(), relative));
         };
         let config = match self.by_file.get(&found) {
             Some(config) => config.clone(),
@@ -204,7 +196,7 @@ impl<'a> Configs<'a> {
                 config
             }
         };
-        Ok((config, config::path_for_config(&found, &file)))
+        Ok((config, relative))
     }
 }
 

@@ -27,6 +27,43 @@ pub(crate) fn find_config(start_dir: &Path) -> Option<PathBuf> {
     nearest(OURS).or_else(|| nearest(HADOLINT))
 }
 
+/// The configuration file that applies to `file` (the nearest one, see [`find_config`],
+/// from the file's directory) and the file's path as that file's `per-path` globs see it.
+/// Without a configuration file, the path is `display`. `dflint check` and the language
+/// server find configurations through this one function.
+pub(crate) fn locate(file: &Path, display: &str) -> (Option<PathBuf>, String) {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match find_config(dir) {
+        Some(found) => {
+            let relative = path_for_config(&found, file);
+            (Some(found), relative)
+        }
+        None => (None, display.to_string()),
+    }
+}
+
+/// Checks the selectors of a loaded configuration against the codes dflint knows: the
+/// warnings to show, and the error that makes the configuration unusable, if any. Unknown
+/// codes in hadolint's files are warnings, since they may name hadolint rules dflint does
+/// not have.
+pub(crate) fn validate(config: &Config) -> (Vec<String>, Option<String>) {
+    let known = crate::check::known_codes();
+    let mut warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
+    for (_, error) in config.unknown_selectors(&known) {
+        if config.dialect == config::Dialect::Hadolint {
+            warnings.push(format!(
+                "{error} (no dflint rule has this hadolint code yet)"
+            ));
+        } else {
+            return (warnings, Some(error.to_string()));
+        }
+    }
+    (warnings, None)
+}
+
 /// Reads and parses a configuration file, choosing the format by its name: a name
 /// containing `hadolint` is hadolint's format, `*.toml` is TOML, anything else YAML (read as
 /// hadolint's format when it has a key only hadolint has, such as `ignored`).

@@ -2,8 +2,8 @@
 //! layer that touches the filesystem, stdin, stdout and the environment.
 
 mod check;
-mod config;
-mod context;
+pub(crate) mod config;
+pub(crate) mod context;
 mod discover;
 mod shellcheck;
 
@@ -39,6 +39,13 @@ enum Command {
     /// Show what a Dockerfile builds: stages, graph, layers (and which rebuild after a
     /// change) and the final image config, without building it.
     Plan(PlanArgs),
+    /// Run the language server on standard input and output.
+    Lsp {
+        /// Accepted for editors that pass it; standard input and output is the only
+        /// transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Developer tools for the parser.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -215,6 +222,7 @@ pub fn main() -> ExitCode {
         Command::Rules => run_rules(),
         Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
+        Command::Lsp { stdio: _ } => run_lsp(),
         Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
         Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
     };
@@ -324,6 +332,16 @@ fn run_check(args: &CheckArgs) -> u8 {
         report_unused_ignores: args.report_unused_ignores,
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
     })
+}
+
+fn run_lsp() -> u8 {
+    match crate::lsp::run_stdio() {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) => {
+            eprintln!("error: cannot start the language server: {e}");
+            EXIT_ERROR
+        }
+    }
 }
 
 fn run_rules() -> u8 {

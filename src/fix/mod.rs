@@ -120,6 +120,42 @@ pub fn apply_edits(source: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// The one edit that turns `before` into `after`: the differing middle, between their
+/// common prefix and suffix (cut at character boundaries). `None` when they are equal. Edits
+/// stay small, so an editor applying one keeps its cursor and folds elsewhere.
+#[must_use]
+pub fn diff_edit(before: &str, after: &str) -> Option<Edit> {
+    if before == after {
+        return None;
+    }
+    let mut prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(prefix) || !after.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = before.len().min(after.len()) - prefix;
+    let mut suffix = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(before.len() - suffix)
+        || !after.is_char_boundary(after.len() - suffix)
+    {
+        suffix -= 1;
+    }
+    let offset = |n: usize| u32::try_from(n).expect("file shorter than 4 GiB");
+    Some(Edit::replace(
+        TextRange::new(offset(prefix), offset(before.len() - suffix)),
+        &after[prefix..after.len() - suffix],
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +176,26 @@ mod tests {
             apply_edits("abc", &[Edit::delete(TextRange::new(1, 2))]),
             "ac"
         );
+    }
+
+    #[test]
+    fn diff_edit_covers_only_the_change() {
+        assert_eq!(diff_edit("same", "same"), None);
+        let cases = [
+            ("FROM a\nMAINTAINER x\nRUN y\n", "FROM a\nLABEL x\nRUN y\n"),
+            ("aaa", "aaaa"),
+            ("abc", ""),
+            ("", "xyz"),
+            // Common bytes inside a multi-byte character are not split.
+            ("xé🐳y", "xè🐳y"),
+            ("🐳", "🐋"),
+        ];
+        for (before, after) in cases {
+            let edit = diff_edit(before, after).unwrap();
+            assert_eq!(apply_edits(before, std::slice::from_ref(&edit)), after);
+        }
+        let edit = diff_edit("FROM a\nMAINTAINER x\n", "FROM a\nLABEL x\n").unwrap();
+        assert_eq!(edit.range, TextRange::new(7, 17));
+        assert_eq!(edit.replacement, "LABEL");
     }
 }

@@ -28,6 +28,22 @@ pub use text::render_text;
 
 use crate::Diagnostic;
 
+/// Where the rule documentation is published: the page of a code is this prefix followed by
+/// the code. SARIF's `helpUri`, the other CI formats and the language server's
+/// `codeDescription` all link there.
+pub const DOCS_URL: &str = "https://dflint.dev/rules/";
+
+/// The documentation page of a diagnostic: ShellCheck's wiki for its findings, dflint's
+/// rule pages for everything else.
+#[must_use]
+pub fn docs_url(diagnostic: &Diagnostic) -> String {
+    if diagnostic.name == crate::shellcheck::NAME {
+        format!("https://www.shellcheck.net/wiki/{}", diagnostic.code)
+    } else {
+        format!("{DOCS_URL}{}", diagnostic.code)
+    }
+}
+
 /// One checked file: its display path, its text and its diagnostics.
 pub struct FileReport<'a> {
     pub path: &'a str,

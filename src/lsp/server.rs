@@ -1,0 +1,319 @@
+//! The protocol handlers: document sync, diagnostics, code actions. Thin: the work is done
+//! by the core, on tokio's blocking pool and under `catch_unwind`, so that a request can be
+//! cancelled while the core runs and a panic becomes a message instead of a crash.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tower_lsp_server::gen_lsp_types as lsp;
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::Engine;
+use super::actions;
+use super::convert;
+use super::document::{Change, Documents, Snapshot};
+use super::position::Encoding;
+use super::workspace::{Configs, Notice};
+
+/// The language server: open documents, the negotiated encoding, the configurations read,
+/// and the core functions it checks and fixes with.
+pub struct Server {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+/// What the handlers and the core work they start share.
+struct Shared {
+    engine: Engine,
+    documents: Documents,
+    configs: Configs,
+    encoding: Mutex<Encoding>,
+    /// Held from the last version check to the end of sending diagnostics, so that the
+    /// diagnostics of an older version are never sent after those of a newer one.
+    publishing: tokio::sync::Mutex<()>,
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// Runs core work on the blocking pool, catching a panic. When the request that awaits it
+/// is cancelled, the work finishes in the background and its result is dropped.
+async fn run_core<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let task =
+        tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(work)));
+    match task.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(payload)) => Err(panic_message(payload.as_ref())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl Server {
+    /// A server that checks and fixes with `engine` (the core's functions, except in tests).
+    #[must_use]
+    pub fn new(client: Client, engine: Engine) -> Self {
+        Server {
+            client,
+            shared: Arc::new(Shared {
+                engine,
+                documents: Documents::default(),
+                configs: Configs::default(),
+                encoding: Mutex::new(Encoding::default()),
+                publishing: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// The position encoding negotiated with the client.
+    #[must_use]
+    pub fn encoding(&self) -> Encoding {
+        *self
+            .shared
+            .encoding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current text and version of an open document, for features to work on.
+    #[must_use]
+    pub fn snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
+        self.shared.documents.snapshot(uri, self.encoding())
+    }
+
+    /// Tells the user that the core panicked; the server goes on.
+    async fn report_panic(&self, what: &str, message: &str) {
+        let text = format!(
+            "dflint: internal error while {what}: {message}. Please report it; the server goes on."
+        );
+        self.client
+            .log_message(lsp::MessageType::Error, &text)
+            .await;
+        self.client
+            .show_message(lsp::MessageType::Error, text)
+            .await;
+    }
+
+    async fn show_notices(&self, notices: Vec<Notice>) {
+        for notice in notices {
+            match notice {
+                Notice::Error(e) => {
+                    self.client
+                        .show_message(
+                            lsp::MessageType::Error,
+                            format!("dflint: {e}; using the default configuration"),
+                        )
+                        .await;
+                }
+                Notice::Warning(w) => {
+                    self.client
+                        .log_message(lsp::MessageType::Warning, format!("dflint: {w}"))
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// Checks the current version of a document and publishes its diagnostics, unless a
+    /// newer version arrived in the meantime (its own check publishes then).
+    async fn check_and_publish(&self, uri: lsp::Uri) {
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return;
+        };
+        let version = snapshot.version;
+        let shared = self.shared.clone();
+        let result = run_core(move || {
+            if shared.documents.version(&snapshot.uri) != Some(snapshot.version) {
+                return None;
+            }
+            let (resolved, notices) = shared.configs.resolve(&snapshot.uri);
+            let found = (shared.engine.check)(&snapshot.text, &resolved.settings());
+            let index = snapshot.index();
+            let diagnostics: Vec<lsp::Diagnostic> = found
+                .iter()
+                .map(|d| convert::diagnostic(&index, d, snapshot.encoding))
+                .collect();
+            Some((diagnostics, notices))
+        })
+        .await;
+        match result {
+            Ok(None) => {}
+            Ok(Some((diagnostics, notices))) => {
+                self.show_notices(notices).await;
+                let _publishing = self.shared.publishing.lock().await;
+                if self.shared.documents.version(&uri) == Some(version) {
+                    self.client
+                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .await;
+                }
+            }
+            Err(message) => {
+                self.report_panic(&format!("checking {}", uri.as_ref()), &message)
+                    .await;
+            }
+        }
+    }
+
+    /// Checks every open document again, after a configuration or ignore file changed.
+    async fn check_all(&self) {
+        for uri in self.shared.documents.uris() {
+            self.check_and_publish(uri).await;
+        }
+    }
+}
+
+/// The parameters of [`super::transport::MALFORMED`].
+#[derive(serde::Deserialize)]
+pub struct Malformed {
+    code: i64,
+}
+
+impl Server {
+    /// Answers a message the transport found malformed with its JSON-RPC error.
+    ///
+    /// # Errors
+    /// Always: the error is the answer.
+    pub async fn malformed_message(&self, params: Malformed) -> jsonrpc::Result<()> {
+        Err(jsonrpc::Error::new(jsonrpc::ErrorCode::from(params.code)))
+    }
+}
+
+impl LanguageServer for Server {
+    async fn initialize(
+        &self,
+        params: lsp::InitializeParams,
+    ) -> jsonrpc::Result<lsp::InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        let encoding = convert::negotiate(offered);
+        *self
+            .shared
+            .encoding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = encoding;
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::Incremental),
+                        ..lsp::TextDocumentSyncOptions::default()
+                    }
+                    .into(),
+                ),
+                code_action_provider: Some(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            lsp::CodeActionKind::QuickFix,
+                            lsp::CodeActionKind::SourceFixAll,
+                            lsp::CodeActionKind::new(actions::FIX_ALL),
+                        ]),
+                        ..lsp::CodeActionOptions::default()
+                    }
+                    .into(),
+                ),
+                ..lsp::ServerCapabilities::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "dflint".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn shutdown(&self) -> jsonrpc::Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        self.shared
+            .documents
+            .open(document.uri.clone(), document.text, document.version);
+        self.check_and_publish(document.uri).await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        // The changes are applied before the first `await`: handlers start in the order
+        // the notifications arrive, so changes apply in that order too.
+        let uri = params.text_document.text_document_identifier.uri;
+        let changes = params
+            .content_changes
+            .into_iter()
+            .map(|change| match change {
+                lsp::TextDocumentContentChangeEvent::TextDocumentContentChangePartial(c) => {
+                    Change {
+                        range: Some(c.range),
+                        text: c.text,
+                    }
+                }
+                lsp::TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(c) => {
+                    Change {
+                        range: None,
+                        text: c.text,
+                    }
+                }
+            })
+            .collect();
+        let known = self.shared.documents.change(
+            &uri,
+            params.text_document.version,
+            changes,
+            self.encoding(),
+        );
+        if known {
+            self.check_and_publish(uri).await;
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.shared.documents.close(&uri);
+        let _publishing = self.shared.publishing.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        self.check_all().await;
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::CodeActionResponse>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let shared = self.shared.clone();
+        let range = params.range;
+        let only = params.context.only;
+        let result = run_core(move || {
+            let (resolved, _) = shared.configs.resolve(&snapshot.uri);
+            actions::code_actions(&snapshot, &resolved, shared.engine, range, only.as_deref())
+        })
+        .await;
+        match result {
+            Ok(actions) => Ok(Some(actions)),
+            Err(message) => {
+                self.report_panic("computing code actions", &message).await;
+                Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::InternalError,
+                    message: format!("dflint panicked: {message}").into(),
+                    data: None,
+                })
+            }
+        }
+    }
+}

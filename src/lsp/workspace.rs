@@ -1,0 +1,160 @@
+//! What a document is checked with: the configuration file found for its path (as `dflint
+//! check` finds it, reloaded when the file changes) and its build context's ignore file.
+//! The server's only filesystem access.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+use tower_lsp_server::gen_lsp_types as lsp;
+
+use crate::Settings;
+use crate::cli::{config as cli_config, context};
+use crate::config::Config;
+use crate::semantic::context::IgnoreFile;
+
+/// What a check of one document needs besides its text.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub config: Arc<Config>,
+    /// The document's path as the configuration's `per-path` globs see it.
+    pub path: String,
+    pub ignore_file: IgnoreFile,
+}
+
+impl Resolved {
+    /// The settings of a check. ShellCheck stays off in the server: running a process per
+    /// keystroke would cost more than the rest of the check.
+    #[must_use]
+    pub fn settings(&self) -> Settings<'_> {
+        Settings {
+            config: &self.config,
+            path: &self.path,
+            report_unused_ignores: false,
+            ignore_file: &self.ignore_file,
+            shellcheck: None,
+        }
+    }
+}
+
+/// A message for the user about a configuration file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Notice {
+    /// The file cannot be used; the defaults apply instead.
+    Error(String),
+    Warning(String),
+}
+
+/// A loaded configuration file and the modification time it was read at.
+struct Loaded {
+    modified: Option<SystemTime>,
+    config: Arc<Config>,
+    notices: Vec<Notice>,
+}
+
+/// The configuration files read so far, and the notices already shown.
+#[derive(Default)]
+pub struct Configs {
+    loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
+    shown: Mutex<HashSet<Notice>>,
+}
+
+fn modified(path: &std::path::Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+impl Configs {
+    /// The configuration file at `path`, read again when it changed since the last read.
+    fn load(&self, path: &std::path::Path) -> Arc<Loaded> {
+        let stamp = modified(path);
+        if let Some(loaded) = self
+            .loaded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+            && loaded.modified == stamp
+        {
+            return loaded.clone();
+        }
+        let loaded = Arc::new(match cli_config::load_config(path) {
+            Ok(config) => {
+                let (warnings, error) = cli_config::validate(&config);
+                let mut notices: Vec<Notice> = warnings.into_iter().map(Notice::Warning).collect();
+                match error {
+                    Some(error) => {
+                        notices.push(Notice::Error(error));
+                        Loaded {
+                            modified: stamp,
+                            config: Arc::new(Config::default()),
+                            notices,
+                        }
+                    }
+                    None => Loaded {
+                        modified: stamp,
+                        config: Arc::new(config),
+                        notices,
+                    },
+                }
+            }
+            Err(error) => Loaded {
+                modified: stamp,
+                config: Arc::new(Config::default()),
+                notices: vec![Notice::Error(error)],
+            },
+        });
+        self.loaded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    /// What the document at `uri` is checked with, and the notices not shown yet. A
+    /// document without a local path (an unsaved buffer) gets the defaults and no build
+    /// context.
+    pub fn resolve(&self, uri: &lsp::Uri) -> (Resolved, Vec<Notice>) {
+        let Some(file) = super::convert::file_path(uri) else {
+            return (
+                Resolved {
+                    config: Arc::new(Config::default()),
+                    path: "Dockerfile".to_string(),
+                    ignore_file: IgnoreFile::Unknown,
+                },
+                Vec::new(),
+            );
+        };
+        let display = file.file_name().map_or_else(
+            || "Dockerfile".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let (found, path) = cli_config::locate(&file, &display);
+        let (config, mut notices) = match found {
+            Some(found) => {
+                let loaded = self.load(&found);
+                (loaded.config.clone(), loaded.notices.clone())
+            }
+            None => (Arc::new(Config::default()), Vec::new()),
+        };
+        let ignore_file = match context::ignore_file_of(&file) {
+            Ok(ignore_file) => ignore_file,
+            Err(e) => {
+                notices.push(Notice::Warning(format!(
+                    "{}: cannot read its .dockerignore: {e}",
+                    file.display()
+                )));
+                IgnoreFile::Unknown
+            }
+        };
+        let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
+        notices.retain(|n| shown.insert(n.clone()));
+        (
+            Resolved {
+                config,
+                path,
+                ignore_file,
+            },
+            notices,
+        )
+    }
+}

@@ -1,0 +1,745 @@
+//! Protocol tests of `dflint lsp`: a client speaks JSON-RPC to the server over an
+//! in-memory stream, framing and all, as an editor does over standard input and output.
+
+use std::time::Duration;
+
+use dflint::fix::FixMode;
+use dflint::lsp::Engine;
+use dflint::{Diagnostic, Settings};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+
+/// How long any one message may take to arrive.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// An untitled document: checked with the default configuration and no build context,
+/// exactly as `dflint::check` checks.
+const URI: &str = "untitled:Dockerfile";
+
+struct Client {
+    reader: BufReader<tokio::io::ReadHalf<DuplexStream>>,
+    writer: tokio::io::WriteHalf<DuplexStream>,
+    next_id: i64,
+    /// Messages read while waiting for something else.
+    backlog: Vec<Value>,
+}
+
+impl Client {
+    fn start(engine: Engine) -> Client {
+        let (client, server) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server);
+        tokio::spawn(dflint::lsp::serve(server_read, server_write, engine));
+        let (reader, writer) = tokio::io::split(client);
+        Client {
+            reader: BufReader::new(reader),
+            writer,
+            next_id: 0,
+            backlog: Vec::new(),
+        }
+    }
+
+    async fn send_raw(&mut self, body: &str) {
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer.write_all(frame.as_bytes()).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        let message = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.send_raw(&message.to_string()).await;
+    }
+
+    /// Sends a request and returns its id without waiting for the answer.
+    async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send_raw(&message.to_string()).await;
+        id
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params).await;
+        self.response(&json!(id)).await
+    }
+
+    async fn read_message(&mut self) -> Value {
+        tokio::time::timeout(TIMEOUT, async {
+            let mut length = None;
+            loop {
+                let mut line = String::new();
+                self.reader.read_line(&mut line).await.unwrap();
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    length = Some(n.parse::<usize>().unwrap());
+                }
+            }
+            let mut body = vec![0; length.expect("a Content-Length header")];
+            self.reader.read_exact(&mut body).await.unwrap();
+            serde_json::from_slice(&body).unwrap()
+        })
+        .await
+        .expect("a message from the server in time")
+    }
+
+    /// The next message matching `want`, keeping the others for later.
+    async fn wait_for(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&want) {
+            return self.backlog.remove(i);
+        }
+        loop {
+            let message = self.read_message().await;
+            if want(&message) {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    async fn response(&mut self, id: &Value) -> Value {
+        let id = id.clone();
+        self.wait_for(move |m| m.get("id") == Some(&id) && m.get("method").is_none())
+            .await
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    async fn diagnostics(&mut self, uri: &str) -> Value {
+        self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        })
+        .await["params"]
+            .clone()
+    }
+
+    async fn initialize(&mut self, encodings: Option<&[&str]>) -> Value {
+        let capabilities = match encodings {
+            Some(list) => json!({"general": {"positionEncodings": list}}),
+            None => json!({}),
+        };
+        let response = self
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+            )
+            .await;
+        self.notify("initialized", json!({})).await;
+        response["result"].clone()
+    }
+
+    async fn open(&mut self, uri: &str, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}),
+        )
+        .await;
+        self.diagnostics(uri).await
+    }
+
+    async fn change(&mut self, uri: &str, version: i32, changes: Value) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        )
+        .await;
+        self.diagnostics(uri).await
+    }
+
+    async fn code_actions(&mut self, uri: &str, range: Value, only: Option<&[&str]>) -> Vec<Value> {
+        let mut context = json!({"diagnostics": []});
+        if let Some(only) = only {
+            context["only"] = json!(only);
+        }
+        let response = self
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": range, "context": context}),
+            )
+            .await;
+        response["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("code actions: {response}"))
+            .clone()
+    }
+}
+
+/// A position as the client counts it, computed here independently of the server.
+fn position(text: &str, offset: usize, utf8: bool) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_text = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let character = if utf8 {
+        line_text.len()
+    } else {
+        line_text.encode_utf16().count()
+    };
+    json!({"line": line, "character": character})
+}
+
+fn offset_of(text: &str, position: &Value, utf8: bool) -> usize {
+    let line = usize::try_from(position["line"].as_u64().unwrap()).unwrap();
+    let character = usize::try_from(position["character"].as_u64().unwrap()).unwrap();
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let line_text = &text[start..];
+    if utf8 {
+        return start + character;
+    }
+    let mut units = 0;
+    for (i, c) in line_text.char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    start + line_text.len()
+}
+
+/// Applies protocol text edits to `text`, as an editor does.
+fn apply(text: &str, edits: &[Value], utf8: bool) -> String {
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"], utf8),
+                offset_of(text, &e["range"]["end"], utf8),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, new) in edits {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+/// The edits of an action's workspace edit for `uri`.
+fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
+    action["edit"]["changes"][uri].as_array().unwrap().clone()
+}
+
+/// The diagnostics the server must publish for `text`: code and range.
+fn expected(text: &str, utf8: bool) -> Vec<(String, Value, Value)> {
+    dflint::check(text)
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_string(),
+                position(text, d.range.start as usize, utf8),
+                position(text, d.range.end as usize, utf8),
+            )
+        })
+        .collect()
+}
+
+fn published(params: &Value) -> Vec<(String, Value, Value)> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"].clone(),
+                d["range"]["end"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn codes(params: &Value) -> Vec<String> {
+    published(params).into_iter().map(|(c, _, _)| c).collect()
+}
+
+#[tokio::test]
+async fn initialize_negotiates_the_position_encoding() {
+    let mut client = Client::start(Engine::default());
+    let result = client.initialize(Some(&["utf-16", "utf-8"])).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
+    assert_eq!(result["serverInfo"]["name"], "dflint");
+    let kinds = &result["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert!(
+        kinds
+            .as_array()
+            .unwrap()
+            .contains(&json!("source.fixAll.dflint"))
+    );
+
+    let mut client = Client::start(Engine::default());
+    let result = client.initialize(None).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    let mut client = Client::start(Engine::default());
+    let result = client.initialize(Some(&["utf-32", "utf-16"])).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+}
+
+/// Opens a document, edits it incrementally around multi-byte characters, and checks that
+/// each published set of diagnostics matches the text the client has.
+async fn incremental_session(utf8: bool) {
+    let mut client = Client::start(Engine::default());
+    let encodings: &[&str] = if utf8 { &["utf-8"] } else { &["utf-16"] };
+    client.initialize(Some(encodings)).await;
+    let mut text = "FROM alpine:3.20\nRUN echo \"é🐳\" && apt-get install curl\n".to_string();
+    let params = client.open(URI, &text).await;
+    assert_eq!(params["version"], 1);
+    assert_eq!(published(&params), expected(&text, utf8));
+    // The `apt-get` diagnostics start after `é🐳`: 26 UTF-16 units, 29 bytes.
+    let apt = published(&params)
+        .into_iter()
+        .find(|(code, _, _)| code == "DFL3004")
+        .unwrap();
+    assert_eq!(apt.1["character"], if utf8 { 29 } else { 26 });
+
+    let mut version = 1;
+    // Each edit: replace `needle` with `new` (an insertion when `needle` is empty, at
+    // the position of `at`).
+    let edits: &[(&str, &str)] = &[
+        ("🐳", "🐋🐋"),
+        ("é", ""),
+        ("apt-get install curl", "apt-get install -y curl=8.0 && é"),
+        ("\n", "\nMAINTAINER ü 🐳\n"),
+    ];
+    for (needle, new) in edits {
+        let start = text.find(needle).unwrap();
+        let end = start + needle.len();
+        let change = json!([{
+            "range": {"start": position(&text, start, utf8), "end": position(&text, end, utf8)},
+            "text": new,
+        }]);
+        text.replace_range(start..end, new);
+        version += 1;
+        let params = client.change(URI, version, change).await;
+        assert_eq!(params["version"], version);
+        assert_eq!(published(&params), expected(&text, utf8), "{text}");
+    }
+    // Two changes in one notification apply in order: the second sees the first. (In the
+    // other order, `F` would go and `X` would stay.)
+    let change = json!([
+        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "X"},
+        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "text": ""},
+    ]);
+    version += 1;
+    let params = client.change(URI, version, change).await;
+    assert_eq!(published(&params), expected(&text, utf8));
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+}
+
+#[tokio::test]
+async fn incremental_changes_with_multibyte_characters_in_utf16() {
+    incremental_session(false).await;
+}
+
+#[tokio::test]
+async fn incremental_changes_with_multibyte_characters_in_utf8() {
+    incremental_session(true).await;
+}
+
+#[tokio::test]
+async fn published_diagnostics_carry_code_link_severity_and_tags() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let params = client.open(URI, "FROM alpine:3.20\nMAINTAINER é\n").await;
+    let maintainer = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "DFL5021")
+        .expect("maintainer-instruction")
+        .clone();
+    assert_eq!(
+        maintainer["codeDescription"]["href"],
+        "https://dflint.dev/rules/DFL5021"
+    );
+    assert_eq!(maintainer["source"], "dflint");
+    // Error is 1; the rule's default severity is `error`.
+    assert_eq!(maintainer["severity"], 1);
+    // Deprecated is 2.
+    assert_eq!(maintainer["tags"], json!([2]));
+    assert_eq!(
+        maintainer["range"],
+        json!({"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 10}})
+    );
+    assert_eq!(maintainer["message"], "`MAINTAINER` is deprecated");
+
+    // Closing clears the document's diagnostics.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let params = client.diagnostics(URI).await;
+    assert_eq!(params["diagnostics"], json!([]));
+}
+
+#[tokio::test]
+async fn quick_fix_and_ignore_round_trip() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let mut text = "FROM alpine:3.20\n  MAINTAINER é🐳\nADD app.py /app/\n".to_string();
+    let params = client.open(URI, &text).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+
+    // The cursor on `ADD`: its quick fix, and "ignore".
+    let cursor = json!({"start": {"line": 2, "character": 1}, "end": {"line": 2, "character": 1}});
+    let actions = client.code_actions(URI, cursor, Some(&["quickfix"])).await;
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    let fix = actions
+        .iter()
+        .find(|a| a["diagnostics"][0]["code"] == "DFL5020" && a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    assert_eq!(fix["kind"], "quickfix");
+    text = apply(&text, &edits_of(fix, URI), false);
+    assert_eq!(
+        text,
+        "FROM alpine:3.20\n  MAINTAINER é🐳\nCOPY app.py /app/\n"
+    );
+    let params = client.change(URI, 2, json!([{"text": text.clone()}])).await;
+    assert!(!codes(&params).contains(&"DFL5020".to_string()));
+    assert!(actions.iter().all(|a| a["kind"] == "quickfix"));
+
+    // "Ignore" on the indented MAINTAINER: the pragma keeps the indentation.
+    let cursor = json!({"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3}});
+    let actions = client.code_actions(URI, cursor, Some(&["quickfix"])).await;
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore `maintainer-instruction` for this instruction")
+        .expect("an ignore action");
+    text = apply(&text, &edits_of(ignore, URI), false);
+    assert_eq!(
+        text,
+        "FROM alpine:3.20\n  # dflint ignore=maintainer-instruction\n  MAINTAINER é🐳\nCOPY app.py /app/\n"
+    );
+    let params = client.change(URI, 3, json!([{"text": text.clone()}])).await;
+    assert!(!codes(&params).contains(&"DFL5021".to_string()));
+}
+
+#[tokio::test]
+async fn fix_all_is_the_cli_fix_and_serves_fix_on_save() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(Some(&["utf-8"])).await;
+    let text = "FROM alpine:3.20\nMAINTAINER é🐳\nADD app.py /app/\nRUN apk add curl\n";
+    client.open(URI, text).await;
+    // What VS Code's `editor.codeActionsOnSave: {"source.fixAll": ...}` sends.
+    let actions = client
+        .code_actions(
+            URI,
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+            Some(&["source.fixAll"]),
+        )
+        .await;
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.dflint");
+    let fixed = apply(text, &edits_of(&actions[0], URI), true);
+    let config = dflint::config::Config::default();
+    let cli = dflint::fix_with(text, &Settings::new(&config), FixMode::Safe);
+    assert_eq!(fixed, cli.output);
+    assert_ne!(fixed, text);
+    let params = client
+        .change(URI, 2, json!([{"text": fixed.clone()}]))
+        .await;
+    assert_eq!(published(&params), expected(&fixed, true));
+
+    // Nothing left to fix: no action.
+    let actions = client
+        .code_actions(
+            URI,
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+            Some(&["source.fixAll.dflint"]),
+        )
+        .await;
+    assert_eq!(actions, Vec::<Value>::new());
+}
+
+fn slow_fix(text: &str, settings: &Settings<'_>, mode: FixMode) -> dflint::fix::FixOutcome {
+    std::thread::sleep(Duration::from_secs(3));
+    dflint::fix_with(text, settings, mode)
+}
+
+#[tokio::test]
+async fn a_running_request_can_be_cancelled() {
+    let engine = Engine {
+        fix: slow_fix,
+        ..Engine::default()
+    };
+    let mut client = Client::start(engine);
+    client.initialize(None).await;
+    client.open(URI, "FROM alpine:3.20\nMAINTAINER me\n").await;
+    let started = std::time::Instant::now();
+    let id = client
+        .send_request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": URI},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["source.fixAll"]},
+            }),
+        )
+        .await;
+    client.notify("$/cancelRequest", json!({"id": id})).await;
+    let response = client.response(&json!(id)).await;
+    // RequestCancelled.
+    assert_eq!(response["error"]["code"], -32800, "{response}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The server answers the next request.
+    let response = client.request("shutdown", json!(null)).await;
+    assert_eq!(response["result"], Value::Null);
+    assert!(response.get("error").is_none());
+}
+
+fn panicking_check(text: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
+    assert!(!text.contains("PANIC"), "the check met PANIC");
+    dflint::check_with(text, settings)
+}
+
+#[tokio::test]
+async fn a_panic_is_reported_and_the_server_goes_on() {
+    let engine = Engine {
+        check: panicking_check,
+        ..Engine::default()
+    };
+    let mut client = Client::start(engine);
+    client.initialize(None).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "dockerfile", "version": 1, "text": "FROM PANIC\n"}}),
+        )
+        .await;
+    let shown = client
+        .wait_for(|m| m["method"] == "window/showMessage")
+        .await;
+    assert_eq!(shown["params"]["type"], 1);
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("internal error"), "{message}");
+    assert!(message.contains("the check met PANIC"), "{message}");
+
+    // A request that panics gets an error response.
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": URI},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["quickfix"]},
+            }),
+        )
+        .await;
+    assert_eq!(response["error"]["code"], -32603, "{response}");
+
+    // The server goes on: the next edit is checked and published.
+    let params = client
+        .change(
+            URI,
+            2,
+            json!([{"text": "FROM alpine:3.20\nMAINTAINER me\n"}]),
+        )
+        .await;
+    assert_eq!(params["version"], 2);
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+}
+
+#[tokio::test]
+async fn malformed_messages_get_error_responses() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    // Not JSON: a parse error, with a null id.
+    client
+        .send_raw("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\":")
+        .await;
+    let response = client
+        .wait_for(|m| m.get("error").is_some() && m["id"].is_null())
+        .await;
+    assert_eq!(response["error"]["code"], -32700, "{response}");
+    // Parameters of the wrong shape: invalid params.
+    let response = client
+        .request("textDocument/codeAction", json!({"textDocument": 5}))
+        .await;
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    // JSON, but not a JSON-RPC message: an invalid request, answered with its id.
+    client
+        .send_raw(r#"{"jsonrpc": "1.0", "id": "x", "method": "shutdown"}"#)
+        .await;
+    let response = client.response(&json!("x")).await;
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    // A header block without a length is skipped.
+    client
+        .writer
+        .write_all(b"Content-Type: x\r\n\r\n")
+        .await
+        .unwrap();
+    // A method nobody implements.
+    let response = client.request("dflint/nothing", json!({})).await;
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    // The server still works.
+    let params = client.open(URI, "FROM alpine:3.20\nMAINTAINER me\n").await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+}
+
+#[tokio::test]
+async fn positions_past_the_end_are_clamped() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM alpine:3.20\nRUN true\n";
+    client.open(URI, text).await;
+    // An insertion far past the last line lands at the end.
+    let change = json!([{
+        "range": {"start": {"line": 40, "character": 3}, "end": {"line": 99, "character": 0}},
+        "text": "MAINTAINER me\n",
+    }]);
+    let params = client.change(URI, 2, change).await;
+    let text = format!("{text}MAINTAINER me\n");
+    assert_eq!(published(&params), expected(&text, false));
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+    // A character past the end of a line is the line's end.
+    let change = json!([{
+        "range": {"start": {"line": 1, "character": 500}, "end": {"line": 1, "character": 500}},
+        "text": " && false",
+    }]);
+    let params = client.change(URI, 3, change).await;
+    let text = text.replace("RUN true", "RUN true && false");
+    assert_eq!(published(&params), expected(&text, false));
+    // A code action range past the end is clamped too.
+    let actions = client
+        .code_actions(
+            URI,
+            json!({"start": {"line": 2, "character": 0}, "end": {"line": 1000, "character": 1000}}),
+            Some(&["quickfix"]),
+        )
+        .await;
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["diagnostics"][0]["code"] == "DFL5021"),
+        "{actions:?}"
+    );
+}
+
+fn slow_check(text: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
+    if text.contains("SLOW") {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    dflint::check_with(text, settings)
+}
+
+#[tokio::test]
+async fn diagnostics_of_an_older_version_are_never_published() {
+    let engine = Engine {
+        check: slow_check,
+        ..Engine::default()
+    };
+    let mut client = Client::start(engine);
+    client.initialize(None).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "dockerfile", "version": 1, "text": "FROM SLOW\n"}}),
+        )
+        .await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "FROM alpine:3.20\n"}]}),
+        )
+        .await;
+    let params = client.diagnostics(URI).await;
+    assert_eq!(params["version"], 2);
+    // Let the slow check of version 1 finish: it must not publish.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let id = client.send_request("shutdown", json!(null)).await;
+    client.response(&json!(id)).await;
+    let stale: Vec<&Value> = client
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+}
+
+#[tokio::test]
+async fn documents_are_checked_with_the_configuration_found_for_their_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".dflint.toml");
+    std::fs::write(&config, "ignore = [\"maintainer-instruction\"]\n").unwrap();
+    std::fs::create_dir(dir.path().join("service")).unwrap();
+    let file = dir.path().join("service/Dockerfile");
+    let uri = format!("file://{}", file.display());
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM alpine:3.20\nMAINTAINER me\nADD app.py /app/\n";
+    let params = client.open(&uri, text).await;
+    assert!(!codes(&params).contains(&"DFL5021".to_string()));
+    assert!(codes(&params).contains(&"DFL5020".to_string()));
+
+    // A changed configuration file is read again at the next check.
+    std::fs::write(&config, "ignore = [\"add-instead-of-copy\"]\n").unwrap();
+    let later = std::time::SystemTime::now() + Duration::from_secs(10);
+    std::fs::File::options()
+        .write(true)
+        .open(&config)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let params = client.change(&uri, 2, json!([{"text": text}])).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+    assert!(!codes(&params).contains(&"DFL5020".to_string()));
+
+    // A configuration that cannot be used is reported, and the defaults apply.
+    std::fs::write(&config, "ignore = [\"no-such-rule\"]\n").unwrap();
+    let later = later + Duration::from_secs(10);
+    std::fs::File::options()
+        .write(true)
+        .open(&config)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let params = client.change(&uri, 3, json!([{"text": text}])).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()));
+    assert!(codes(&params).contains(&"DFL5020".to_string()));
+    let shown = client
+        .wait_for(|m| m["method"] == "window/showMessage")
+        .await;
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("no-such-rule"), "{message}");
+}
+
+#[tokio::test]
+async fn rapid_changes_apply_in_order() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let mut text = "FROM alpine:3.20\n".to_string();
+    client.open(URI, &text).await;
+    // Typing `RUN é🐳 apt-get install curl` one character at a time, without waiting.
+    let typed = "RUN echo é🐳 && apt-get install curl\n";
+    let mut version = 1;
+    for c in typed.chars() {
+        let at = position(&text, text.len(), false);
+        text.push(c);
+        version += 1;
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": URI, "version": version},
+                    "contentChanges": [{"range": {"start": at, "end": at}, "text": c.to_string()}],
+                }),
+            )
+            .await;
+    }
+    let last = version;
+    let params = client
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == last
+        })
+        .await;
+    assert_eq!(published(&params["params"]), expected(&text, false));
+    assert!(codes(&params["params"]).contains(&"DFL3004".to_string()));
+}
