@@ -1,8 +1,9 @@
 //! dflint: a Dockerfile linter, autofixer and language server.
 //!
 //! The layers, from the bottom: [`syntax`] (lossless parser), [`ast`] (typed views),
-//! [`diagnostic`] (the finding model), [`render`] (pure output formats) and the [`cli`]
-//! shell, which alone touches the filesystem and the terminal.
+//! [`diagnostic`] (the finding model), [`render`] (pure output formats), [`ide`] (editor
+//! features as pure functions) and the [`cli`] shell, which alone touches the filesystem
+//! and the terminal.
 
 pub mod ast;
 mod check;
@@ -10,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod ide;
 pub mod render;
 pub mod rules;
 pub mod semantic;
