@@ -179,7 +179,7 @@ fn exec_form_spacing(instruction: Instruction<'_>, edits: &mut Vec<Edit>) {
 /// inside a shell command, where they are part of the command).
 fn indentation(source: &str, instruction: Instruction<'_>, edits: &mut Vec<Edit>) {
     let node = instruction.syntax();
-    let tree = node.tree();
+    let token_at = |offset: u32| node.tokens().find(|t| t.range().contains(offset));
     // Where each continuation line starts, and whether a blank ends the line before it.
     let mut line_starts: Vec<(u32, bool)> = Vec::new();
     let mut blank_before = false;
@@ -204,11 +204,11 @@ fn indentation(source: &str, instruction: Instruction<'_>, edits: &mut Vec<Edit>
             // An insertion before a word: safe when a blank already separates it from the
             // line before and it is not shell text.
             blank_before
-                && tree.token_at(start).is_some_and(|t| {
+                && token_at(start).is_some_and(|t| {
                     t.kind() != SyntaxKind::SHELL_TEXT && !t.kind().is_line_trivia()
                 })
         } else {
-            tree.token_at(start)
+            token_at(start)
                 .is_some_and(|t| t.kind() == SyntaxKind::WHITESPACE && t.range() == range)
         };
         if safe {
