@@ -1,9 +1,9 @@
 //! dflint: a Dockerfile linter, autofixer and language server.
 //!
 //! The layers, from the bottom: [`syntax`] (lossless parser), [`ast`] (typed views),
-//! [`diagnostic`] (the finding model), [`render`] (pure output formats), and the two shells
-//! that alone touch the filesystem and the terminal: the [`cli`] and the language server
-//! ([`lsp`]).
+//! [`diagnostic`] (the finding model), [`render`] (pure output formats), [`ide`] (editor
+//! features as pure functions), and the two shells that alone touch the filesystem and the
+//! terminal: the [`cli`] and the language server ([`lsp`]).
 
 pub mod ast;
 mod check;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod ide;
 pub mod lsp;
 pub mod render;
 pub mod rules;

@@ -109,6 +109,22 @@ fn layers_do_not_reach_up_or_do_io() {
         &rules,
         &[&["crate::cli", "crate::lsp", "crate::render"][..], IO].concat(),
     ));
+    // The editor features are pure functions over text: the language server does the IO.
+    let ide = rust_files(&src.join("ide"));
+    problems.extend(check_layer(
+        &ide,
+        &[
+            &[
+                "crate::cli",
+                "crate::render",
+                "crate::lsp",
+                "tokio",
+                "lsp_types",
+            ][..],
+            IO,
+        ]
+        .concat(),
+    ));
     let diagnostic = vec![src.join("diagnostic.rs")];
     problems.extend(check_layer(
         &diagnostic,

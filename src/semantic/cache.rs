@@ -70,7 +70,8 @@ pub fn source_covers(pattern: &str, path: &str) -> bool {
 
 /// The context patterns a layer reads: COPY/ADD context sources, and RUN bind mounts of
 /// the context.
-fn context_patterns(layer: &Layer) -> Vec<String> {
+#[must_use]
+pub fn context_patterns(layer: &Layer) -> Vec<String> {
     let mut patterns: Vec<String> = layer
         .sources
         .iter()

@@ -454,6 +454,7 @@ impl Evaluator<'_> {
         let index = self.current.as_ref().expect("inside a stage").index;
         let kind = instruction.kind();
         let range = instruction.range();
+        let env = self.run_env(index);
         let stage = &mut self.stages[index];
         stage.range = stage.range.cover(range);
         if matches!(kind, SyntaxKind::ARG_INSTR | SyntaxKind::ENV_INSTR) {
@@ -581,7 +582,12 @@ impl Evaluator<'_> {
             stage.layers.push(l);
             stage.layers.len() - 1
         });
-        stage.steps.push(Step { kind, range, layer });
+        stage.steps.push(Step {
+            kind,
+            range,
+            layer,
+            env,
+        });
     }
 
     fn stage_arg(&mut self, instruction: Instruction<'_>) {

@@ -108,6 +108,9 @@ pub struct Step {
     pub range: TextRange,
     /// The index in [`Stage::layers`] of the layer it creates, if it creates one.
     pub layer: Option<usize>,
+    /// The variables set when the step starts (ARG and ENV values, as a RUN there would
+    /// see them), shared between the steps that see the same ones.
+    pub env: Arc<Vec<(String, Value)>>,
 }
 
 /// A filesystem layer and the inputs of its cache key.

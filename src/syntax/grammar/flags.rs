@@ -149,7 +149,7 @@ fn check_duration(name: &str, value: &str) -> Option<String> {
 }
 
 /// The keys a `--mount` option list accepts (`commands_runmount.go`).
-const MOUNT_KEYS: &[&str] = &[
+pub(crate) const MOUNT_KEYS: &[&str] = &[
     "type",
     "target",
     "dst",
@@ -187,7 +187,7 @@ pub(crate) struct MountProblem {
     pub suggestion: Option<&'static str>,
 }
 
-const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
+pub(crate) const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
 
 /// Checks one `key[=value]` field of a `--mount` value. Unknown keys and types come with a
 /// suggestion, as BuildKit wraps those errors with `suggest.WrapError`.

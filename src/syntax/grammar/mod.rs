@@ -4,7 +4,7 @@
 //! it) and produces events in joined coordinates; [`crate::syntax::line`] maps them back onto
 //! the source and weaves the removed trivia in, which keeps the tree lossless.
 
-mod flags;
+pub(crate) mod flags;
 pub(crate) mod json;
 pub(crate) mod word;
 
