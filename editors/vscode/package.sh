@@ -2,13 +2,17 @@
 # Builds the VS Code extension: installs the pinned npm packages (the only step that needs
 # the registry), compiles the TypeScript, runs the unit tests, packages `dflint-<version>.vsix`
 # with `vsce package` (offline) and checks what the package holds.
-# Extra arguments go to `vsce package`, e.g. `--target linux-x64`.
+# Extra arguments go to `vsce package`, e.g. `--target linux-x64`. Exits with 3 when the
+# npm packages cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # npm ci installs exactly package-lock.json; vsce-sign's postinstall (publishing only) is
 # not needed to package.
-npm ci --no-audit --no-fund --loglevel=error
+if ! npm ci --prefer-offline --fetch-retries=1 --no-audit --no-fund --loglevel=error; then
+  echo "error: could not install the npm packages (is the npm registry reachable?)" >&2
+  exit 3
+fi
 npx tsc -p .
 node --test out/test/
 
