@@ -8,9 +8,9 @@
 --   DFLINT_NVIM_SERVER   the server command, as a JSON array (`["dflint","lsp"]`) or as
 --                        words separated by spaces (`docker-langserver --stdio`); default
 --                        `dflint lsp`
---   DFLINT_NVIM_ACTION   which code action to apply: the first one offered for a diagnostic
---                        with this code, or whose title contains this text; default the
---                        first quick fix offered
+--   DFLINT_NVIM_ACTION   which code action to apply: one offered for a diagnostic with this
+--                        code, or whose title contains this text (the preferred one among
+--                        them, else the first); default the first quick fix offered
 --   DFLINT_NVIM_TIMEOUT  milliseconds to wait for each step (default 10000)
 --
 -- output (positions are 1-based; columns count bytes, as Neovim stores them):
@@ -130,9 +130,13 @@ for _, d in ipairs(diagnostics) do
     for _, action in ipairs(response.result or {}) do
       out(string.format('ACTION %d:%d %s: %s [%s]', d.lnum + 1, d.col + 1, tostring(d.code or '-'),
         action.title, action.kind or ''))
-      if wanted_action and not chosen then
+      -- Among the matching actions, the one the server prefers (the fix rather than, say,
+      -- a suppression comment), else the first.
+      if wanted_action and not (chosen and chosen.isPreferred) then
         if tostring(d.code) == wanted_action or action.title:find(wanted_action, 1, true) then
-          chosen = action
+          if not chosen or action.isPreferred then
+            chosen = action
+          end
         end
       end
       if not fallback and (action.kind == nil or vim.startswith(action.kind, 'quickfix')) then
