@@ -30,7 +30,8 @@ fn hooks_check_and_fix_staged_dockerfiles() {
     let dir = sample.path();
     let git = |args: &[&str]| run(Command::new("git").args(args).current_dir(dir));
     assert!(git(&["init", "-q"]).0);
-    let dockerfile = "FROM alpine:3.20\nRUN apk add --no-cache curl~8\nRUN echo ready\nUSER nobody\n";
+    let dockerfile =
+        "FROM alpine:3.20\nRUN apk add --no-cache curl~8\nRUN echo ready\nUSER nobody\n";
     std::fs::write(dir.join("Dockerfile"), dockerfile).unwrap();
     std::fs::write(dir.join("README.md"), "not a Dockerfile\n").unwrap();
     assert!(git(&["add", "."]).0);
