@@ -95,6 +95,68 @@ pub(crate) fn ignore_file_of(dockerfile: &Path) -> io::Result<IgnoreFile> {
     })
 }
 
+/// The files of the build context of the Dockerfile at `dockerfile` (its directory, as
+/// [`ignore_file_of`] takes it) that the ignore file leaves in, sorted, for completing
+/// COPY and ADD sources. At most `limit` directory entries are read, so that a Dockerfile
+/// in a huge directory costs little: the list is then partial. Directories the ignore file
+/// excludes are not entered when it has no exceptions.
+///
+/// # Errors
+///
+/// Returns the error of reading an ignore file that exists.
+pub(crate) fn included_files(dockerfile: &Path, limit: usize) -> io::Result<Vec<String>> {
+    let dir = match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let ignore = match ignore_file_of(dockerfile)? {
+        IgnoreFile::Present(rules) => Some(rules),
+        _ => None,
+    };
+    let Ok(root) = fs::canonicalize(dir) else {
+        return Ok(Vec::new());
+    };
+    let excluded = |path: &str| ignore.as_ref().is_some_and(|i| i.is_excluded(path));
+    let prune = |path: &str| ignore.as_ref().is_some_and(|i| !i.has_exceptions()) && excluded(path);
+    let mut budget = limit;
+    let mut out = Vec::new();
+    let mut pending = vec![(root.clone(), String::new())];
+    while let Some((current, prefix)) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if budget == 0 {
+                out.sort();
+                return Ok(out);
+            }
+            budget -= 1;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let relative = if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if !prune(&relative) {
+                    pending.push((entry.path(), relative));
+                }
+            } else if (kind.is_file()
+                || (kind.is_symlink() && links_to_file_inside(&root, &entry.path())))
+                && !excluded(&relative)
+            {
+                out.push(relative);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Reads `path` as text when it is a regular file (following links); `None` when nothing
 /// is there or it is not a file. Invalid UTF-8 is converted lossily.
 fn read_if_file(path: &Path) -> io::Result<Option<String>> {
@@ -239,6 +301,22 @@ mod tests {
         let context = read_context(root, None).unwrap();
         assert!(context.ignore().is_none());
         assert_eq!(context.files(), [".dockerignore/x"]);
+    }
+
+    #[test]
+    fn included_files_honour_the_ignore_file_and_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "Dockerfile", "FROM scratch\n");
+        write(root, ".dockerignore", "node_modules\n*.log\n");
+        write(root, "src/main.rs", "");
+        write(root, "app.log", "");
+        write(root, "node_modules/x/index.js", "");
+        let files = included_files(&root.join("Dockerfile"), 100).unwrap();
+        assert_eq!(files, [".dockerignore", "Dockerfile", "src/main.rs"]);
+        // With three entries read, `src/main.rs` (behind the five at the top) is never seen.
+        let partial = included_files(&root.join("Dockerfile"), 3).unwrap();
+        assert!(partial.len() <= 2 && !partial.contains(&"src/main.rs".to_string()));
     }
 
     #[test]

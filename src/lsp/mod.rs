@@ -8,12 +8,14 @@
 //! - [`document`]: the open documents and their snapshots.
 //! - [`workspace`]: configuration files and ignore files, read from disk.
 //! - [`actions`]: quick fixes, "ignore here" and "fix all".
+//! - [`features`]: the editor features of [`crate::ide`] as protocol answers.
 //! - [`server`]: the handlers.
 //! - [`transport`]: vets the client's messages before the protocol library decodes them.
 
 pub mod actions;
 pub mod convert;
 pub mod document;
+pub mod features;
 pub mod position;
 pub mod server;
 pub mod transport;

@@ -1,4 +1,5 @@
-//! The protocol handlers: document sync, diagnostics, code actions. Thin: the work is done
+//! The protocol handlers: document sync, diagnostics, code actions and the editor features
+//! of [`super::features`]. Thin: the work is done
 //! by the core, on tokio's blocking pool and under `catch_unwind`, so that a request can be
 //! cancelled while the core runs and a panic becomes a message instead of a crash.
 
@@ -13,8 +14,9 @@ use super::Engine;
 use super::actions;
 use super::convert;
 use super::document::{Change, Documents, Snapshot};
+use super::features;
 use super::position::Encoding;
-use super::workspace::{Configs, Notice};
+use super::workspace::{self, Configs, Notice};
 
 /// The language server: open documents, the negotiated encoding, the configurations read,
 /// and the core functions it checks and fixes with.
@@ -56,6 +58,18 @@ async fn run_core<T: Send + 'static>(
         Err(e) => Err(e.to_string()),
     }
 }
+
+/// The answer to a request whose core work panicked.
+fn internal_error(message: &str) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::InternalError,
+        message: format!("dflint panicked: {message}").into(),
+        data: None,
+    }
+}
+
+/// The protocol's `RequestFailed`: the request was valid but cannot be carried out.
+const REQUEST_FAILED: i64 = -32803;
 
 impl Server {
     /// A server that checks and fixes with `engine` (the core's functions, except in tests).
@@ -162,12 +176,38 @@ impl Server {
         }
     }
 
+    /// Runs `work` on the current snapshot of the document at `uri` (with what the server
+    /// shares), on the blocking pool. `None` when the document is not open; a panic is
+    /// reported to the user and answered with an internal error.
+    async fn on_document<T: Send + 'static>(
+        &self,
+        uri: &lsp::Uri,
+        what: &str,
+        work: impl FnOnce(&Snapshot, &Shared) -> T + Send + 'static,
+    ) -> jsonrpc::Result<Option<T>> {
+        let Some(snapshot) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        let shared = self.shared.clone();
+        match run_core(move || work(&snapshot, &shared)).await {
+            Ok(value) => Ok(Some(value)),
+            Err(message) => {
+                self.report_panic(what, &message).await;
+                Err(internal_error(&message))
+            }
+        }
+    }
+
     /// Checks every open document again, after a configuration or ignore file changed.
     async fn check_all(&self) {
         for uri in self.shared.documents.uris() {
             self.check_and_publish(uri).await;
         }
     }
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(ToString::to_string).collect()
 }
 
 /// The parameters of [`super::transport::MALFORMED`].
@@ -224,6 +264,40 @@ impl LanguageServer for Server {
                     }
                     .into(),
                 ),
+                hover_provider: Some(true.into()),
+                completion_provider: Some(lsp::CompletionOptions {
+                    trigger_characters: Some(strings(features::COMPLETION_TRIGGERS)),
+                    ..lsp::CompletionOptions::default()
+                }),
+                signature_help_provider: Some(lsp::SignatureHelpOptions {
+                    trigger_characters: Some(strings(features::SIGNATURE_TRIGGERS)),
+                    ..lsp::SignatureHelpOptions::default()
+                }),
+                definition_provider: Some(true.into()),
+                references_provider: Some(true.into()),
+                document_highlight_provider: Some(true.into()),
+                document_symbol_provider: Some(true.into()),
+                folding_range_provider: Some(true.into()),
+                rename_provider: Some(
+                    lsp::RenameOptions {
+                        prepare_provider: Some(true),
+                        ..lsp::RenameOptions::default()
+                    }
+                    .into(),
+                ),
+                semantic_tokens_provider: Some(
+                    lsp::SemanticTokensOptions {
+                        legend: features::legend(),
+                        range: Some(true.into()),
+                        full: Some(true.into()),
+                        work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+                    }
+                    .into(),
+                ),
+                inlay_hint_provider: Some(true.into()),
+                code_lens_provider: Some(lsp::CodeLensOptions::default()),
+                document_formatting_provider: Some(true.into()),
+                document_range_formatting_provider: Some(true.into()),
                 ..lsp::ServerCapabilities::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -293,27 +367,232 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CodeActionParams,
     ) -> jsonrpc::Result<Option<Vec<lsp::CodeActionResponse>>> {
-        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        let shared = self.shared.clone();
         let range = params.range;
         let only = params.context.only;
-        let result = run_core(move || {
-            let (resolved, _) = shared.configs.resolve(&snapshot.uri);
-            actions::code_actions(&snapshot, &resolved, shared.engine, range, only.as_deref())
+        self.on_document(
+            &params.text_document.uri,
+            "computing code actions",
+            move |snapshot, shared| {
+                let (resolved, _) = shared.configs.resolve(&snapshot.uri);
+                actions::code_actions(snapshot, &resolved, shared.engine, range, only.as_deref())
+            },
+        )
+        .await
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
+        let at = params.text_document_position_params;
+        self.on_document(
+            &at.text_document.uri,
+            "computing a hover",
+            move |snapshot, shared| {
+                let (resolved, _) = shared.configs.resolve(&snapshot.uri);
+                let found = (shared.engine.check)(&snapshot.text, &resolved.settings());
+                features::hover(snapshot, at.position, &found)
+            },
+        )
+        .await
+        .map(Option::flatten)
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
+        let at = params.text_document_position_params;
+        self.on_document(&at.text_document.uri, "completing", move |snapshot, _| {
+            let files = workspace::context_files(&snapshot.uri).unwrap_or_default();
+            lsp::CompletionResponse::CompletionItemList(features::completions(
+                snapshot,
+                at.position,
+                &files,
+            ))
         })
-        .await;
+        .await
+    }
+
+    async fn signature_help(
+        &self,
+        params: lsp::SignatureHelpParams,
+    ) -> jsonrpc::Result<Option<lsp::SignatureHelp>> {
+        let at = params.text_document_position_params;
+        self.on_document(
+            &at.text_document.uri,
+            "computing signature help",
+            move |s, _| features::signature_help(s, at.position),
+        )
+        .await
+        .map(Option::flatten)
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::DefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::DefinitionResponse>> {
+        let at = params.text_document_position_params;
+        self.on_document(
+            &at.text_document.uri,
+            "finding a definition",
+            move |s, _| {
+                lsp::DefinitionResponse::Definition(lsp::Definition::LocationList(
+                    features::definition(s, at.position),
+                ))
+            },
+        )
+        .await
+    }
+
+    async fn references(
+        &self,
+        params: lsp::ReferenceParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
+        let at = params.text_document_position_params;
+        let include_declaration = params.context.include_declaration;
+        self.on_document(&at.text_document.uri, "finding references", move |s, _| {
+            features::references(s, at.position, include_declaration)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        self.on_document(&at.text_document.uri, "highlighting", move |s, _| {
+            features::highlights(s, at.position)
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<lsp::PrepareRenameResult>> {
+        self.on_document(
+            &params.text_document.uri,
+            "preparing a rename",
+            move |s, _| features::prepare_rename(s, params.position),
+        )
+        .await
+        .map(Option::flatten)
+    }
+
+    async fn rename(
+        &self,
+        params: lsp::RenameParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        let at = params.text_document_position_params;
+        let new_name = params.new_name;
+        let result = self
+            .on_document(&at.text_document.uri, "renaming", move |s, _| {
+                features::rename(s, at.position, &new_name)
+            })
+            .await?;
         match result {
-            Ok(actions) => Ok(Some(actions)),
-            Err(message) => {
-                self.report_panic("computing code actions", &message).await;
-                Err(jsonrpc::Error {
-                    code: jsonrpc::ErrorCode::InternalError,
-                    message: format!("dflint panicked: {message}").into(),
-                    data: None,
-                })
-            }
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(refused)) => Err(jsonrpc::Error {
+                code: jsonrpc::ErrorCode::from(REQUEST_FAILED),
+                message: refused.to_string().into(),
+                data: None,
+            }),
         }
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
+        self.on_document(&params.text_document.uri, "listing symbols", |s, _| {
+            lsp::DocumentSymbolResponse::DocumentSymbolList(features::document_symbols(s))
+        })
+        .await
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+        self.on_document(
+            &params.text_document.uri,
+            "computing folding ranges",
+            |s, _| features::folding_ranges(s),
+        )
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokens>> {
+        self.on_document(
+            &params.text_document.uri,
+            "computing semantic tokens",
+            |s, _| features::semantic_tokens(s, None),
+        )
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokens>> {
+        let range = params.range;
+        self.on_document(
+            &params.text_document.uri,
+            "computing semantic tokens",
+            move |s, _| features::semantic_tokens(s, Some(range)),
+        )
+        .await
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+        let range = params.range;
+        self.on_document(
+            &params.text_document.uri,
+            "computing inlay hints",
+            move |s, _| features::inlay_hints(s, range),
+        )
+        .await
+    }
+
+    async fn code_lens(
+        &self,
+        params: lsp::CodeLensParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
+        self.on_document(
+            &params.text_document.uri,
+            "computing code lenses",
+            |s, _| {
+                let files = workspace::context_files(&s.uri);
+                features::code_lenses(s, files.as_deref())
+            },
+        )
+        .await
+    }
+
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
+        self.on_document(&params.text_document.uri, "formatting", |s, _| {
+            features::format(s)
+        })
+        .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: lsp::DocumentRangeFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
+        let range = params.range;
+        self.on_document(&params.text_document.uri, "formatting", move |s, _| {
+            features::format_range(s, range)
+        })
+        .await
     }
 }

@@ -158,3 +158,19 @@ impl Configs {
         )
     }
 }
+
+/// How many directory entries listing a build context may read.
+const CONTEXT_ENTRIES_READ: usize = 20_000;
+/// How many build-context files completion and code lenses are given.
+const CONTEXT_FILES: usize = 2_000;
+
+/// The files of the build context of the document at `uri` (its directory) that its ignore
+/// file leaves in, capped; `None` for a document without a local path. Files past the caps
+/// are left out.
+#[must_use]
+pub fn context_files(uri: &lsp::Uri) -> Option<Vec<String>> {
+    let file = super::convert::file_path(uri)?;
+    let mut files = context::included_files(&file, CONTEXT_ENTRIES_READ).ok()?;
+    files.truncate(CONTEXT_FILES);
+    Some(files)
+}
