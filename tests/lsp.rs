@@ -534,6 +534,14 @@ async fn a_panic_is_reported_and_the_server_goes_on() {
         )
         .await;
     assert_eq!(response["error"]["code"], -32603, "{response}");
+    // So does a hover, which checks the text for the rules to document.
+    let response = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 6}}),
+        )
+        .await;
+    assert_eq!(response["error"]["code"], -32603, "{response}");
 
     // The server goes on: the next edit is checked and published.
     let params = client
@@ -742,4 +750,424 @@ async fn rapid_changes_apply_in_order() {
         .await;
     assert_eq!(published(&params["params"]), expected(&text, false));
     assert!(codes(&params["params"]).contains(&"DFL3004".to_string()));
+}
+
+/// A `{"line", "character"}` position.
+fn at(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn span(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({"start": at(start.0, start.1), "end": at(end.0, end.1)})
+}
+
+#[tokio::test]
+async fn initialize_advertises_the_editor_features() {
+    let mut client = Client::start(Engine::default());
+    let capabilities = client.initialize(None).await["capabilities"].clone();
+    for provider in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "documentSymbolProvider",
+        "foldingRangeProvider",
+        "inlayHintProvider",
+        "documentFormattingProvider",
+        "documentRangeFormattingProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}");
+    }
+    assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
+    assert_eq!(capabilities["codeLensProvider"], json!({}));
+    assert!(
+        capabilities["completionProvider"]["triggerCharacters"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("$"))
+    );
+    assert_eq!(
+        capabilities["signatureHelpProvider"]["triggerCharacters"],
+        json!([" "])
+    );
+    let tokens = &capabilities["semanticTokensProvider"];
+    assert_eq!(tokens["full"], true);
+    assert_eq!(tokens["range"], true);
+    assert_eq!(
+        tokens["legend"],
+        json!({
+            "tokenTypes": ["keyword", "comment", "macro", "parameter", "property", "variable",
+                "string", "operator", "regexp", "namespace", "type", "label"],
+            "tokenModifiers": ["declaration"],
+        })
+    );
+}
+
+/// Navigation, rename, hover and inlay hints around a variable used after `é🐳` (2 + 4
+/// bytes, 1 + 2 UTF-16 units): `${TAG}` on line 2 starts at byte 16, unit 13.
+async fn navigation_session(utf8: bool) {
+    let mut client = Client::start(Engine::default());
+    client
+        .initialize(Some(if utf8 { &["utf-8"] } else { &["utf-16"] }))
+        .await;
+    let text = "FROM alpine:3.20 AS base\nARG TAG=1\nWORKDIR /é🐳/${TAG}\nRUN echo ${TAG}\n";
+    client.open(URI, text).await;
+    let doc = json!({"uri": URI});
+    // `TAG` on line 2, and the end of that line.
+    let (tag, tag_end, line_end) = if utf8 { (18, 21, 22) } else { (15, 18, 19) };
+    let cursor = at(2, tag + 1);
+    let declared = span((1, 4), (1, 7));
+    let in_workdir = span((2, tag), (2, tag_end));
+    let in_run = span((3, 11), (3, 14));
+    let located = |range: &Value| json!({"uri": URI, "range": range});
+
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": doc, "position": cursor}),
+        )
+        .await;
+    assert_eq!(definition["result"], json!([located(&declared)]));
+
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": doc, "position": cursor, "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    assert_eq!(
+        references["result"],
+        json!([located(&in_workdir), located(&in_run)])
+    );
+
+    let highlights = client
+        .request(
+            "textDocument/documentHighlight",
+            json!({"textDocument": doc, "position": cursor}),
+        )
+        .await;
+    assert_eq!(
+        highlights["result"],
+        json!([
+            {"range": declared, "kind": 3},
+            {"range": in_workdir, "kind": 2},
+            {"range": in_run, "kind": 2},
+        ])
+    );
+
+    let prepared = client
+        .request(
+            "textDocument/prepareRename",
+            json!({"textDocument": doc, "position": cursor}),
+        )
+        .await;
+    assert_eq!(
+        prepared["result"],
+        json!({"range": in_workdir, "placeholder": "TAG"})
+    );
+    let renamed = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": cursor, "newName": "VERSION"}),
+        )
+        .await;
+    let edits = renamed["result"]["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        apply(text, &edits, utf8),
+        "FROM alpine:3.20 AS base\nARG VERSION=1\nWORKDIR /é🐳/${VERSION}\nRUN echo ${VERSION}\n"
+    );
+
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": cursor}),
+        )
+        .await;
+    assert_eq!(
+        hover["result"],
+        json!({"contents": {"kind": "markdown", "value": "`$TAG` = `1`"}, "range": in_workdir})
+    );
+
+    // Only the hints in the range asked for: line 2's, not line 3's.
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": doc, "range": span((2, 0), (2, line_end))}),
+        )
+        .await;
+    assert_eq!(
+        hints["result"],
+        json!([
+            {"position": at(2, line_end), "label": "= 1", "kind": 1, "paddingLeft": true,
+                "tooltip": "the value of `TAG` here, as the builder expands it"},
+            {"position": at(2, line_end), "label": "layer 1", "paddingLeft": true,
+                "tooltip": "layer 1 of stage base"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn navigation_rename_hover_and_hints_in_utf16() {
+    navigation_session(false).await;
+}
+
+#[tokio::test]
+async fn navigation_rename_hover_and_hints_in_utf8() {
+    navigation_session(true).await;
+}
+
+#[tokio::test]
+async fn outline_folding_semantic_tokens_and_signature_help() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "# build\n# app\nFROM node:20 AS build\nCOPY package.json ./\nRUN npm ci && \\\n    npm test\n";
+    client.open(URI, text).await;
+    let doc = json!({"uri": URI});
+
+    let symbols = client
+        .request("textDocument/documentSymbol", json!({"textDocument": doc}))
+        .await;
+    assert_eq!(
+        symbols["result"],
+        json!([{
+            "name": "build", "detail": "stage 0 FROM node:20", "kind": 2,
+            "range": span((2, 0), (5, 12)), "selectionRange": span((2, 16), (2, 21)),
+            "children": [
+                {"name": "COPY", "detail": "package.json ./", "kind": 12,
+                    "range": span((3, 0), (3, 20)), "selectionRange": span((3, 0), (3, 4))},
+                {"name": "RUN", "detail": "npm ci && npm test", "kind": 12,
+                    "range": span((4, 0), (5, 12)), "selectionRange": span((4, 0), (4, 3))},
+            ],
+        }])
+    );
+
+    let folds = client
+        .request("textDocument/foldingRange", json!({"textDocument": doc}))
+        .await;
+    assert_eq!(
+        folds["result"],
+        json!([
+            {"startLine": 0, "endLine": 1, "kind": "comment"},
+            {"startLine": 2, "endLine": 5},
+            {"startLine": 4, "endLine": 5},
+        ])
+    );
+
+    // (delta line, delta start, length, type, modifiers) per token; types index the legend.
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": doc}),
+        )
+        .await;
+    assert_eq!(
+        tokens["result"]["data"],
+        json!([
+            0, 0, 7, 1, 0, // `# build`: comment
+            1, 0, 5, 1, 0, // `# app`
+            1, 0, 4, 0, 0, // FROM: keyword
+            0, 5, 7, 10, 0, // `node:20`: image
+            0, 8, 2, 0, 0, // AS
+            0, 3, 5, 9, 1, // `build`: a stage, declared
+            1, 0, 4, 0, 0, // COPY
+            1, 0, 3, 0, 0, // RUN
+            0, 14, 1, 8, 0, // `\`: escape
+        ])
+    );
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": doc, "range": span((3, 0), (4, 0))}),
+        )
+        .await;
+    assert_eq!(tokens["result"]["data"], json!([3, 0, 4, 0, 0]));
+
+    // In COPY's sources: the fifth parameter, `<src>...`.
+    let help = client
+        .request(
+            "textDocument/signatureHelp",
+            json!({"textDocument": doc, "position": at(3, 5)}),
+        )
+        .await;
+    let label = "COPY [--from=<stage|image>] [--chown=<user>:<group>] [--chmod=<perms>] [--link] <src>... <dest>";
+    assert_eq!(help["result"]["activeSignature"], 0);
+    assert_eq!(help["result"]["activeParameter"], 4);
+    let signature = &help["result"]["signatures"][0];
+    assert_eq!(signature["label"], label);
+    assert_eq!(signature["parameters"][4]["label"], json!([80, 88]));
+    assert_eq!(&label[80..88], "<src>...");
+}
+
+#[tokio::test]
+async fn completion_and_code_lenses_read_the_build_context() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), "secret.txt\n").unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "").unwrap();
+    std::fs::write(dir.path().join("package.json"), "").unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/app.js"), "").unwrap();
+    let file = dir.path().join("Dockerfile");
+    let uri = format!("file://{}", file.display());
+    let text = "FROM node:20\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY pa";
+    let files_at = |client_items: &Value| -> Vec<(String, Value)> {
+        client_items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == 17 || i["kind"] == 19)
+            .map(|i| {
+                (
+                    i["label"].as_str().unwrap().to_string(),
+                    i["textEdit"]["range"].clone(),
+                )
+            })
+            .collect()
+    };
+    for (uri, with_files) in [(uri.as_str(), true), (URI, false)] {
+        let mut client = Client::start(Engine::default());
+        client.initialize(None).await;
+        client.open(uri, text).await;
+        let doc = json!({"uri": uri});
+        // Past the end of the last line: the end of `pa`.
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": doc, "position": at(3, 40)}),
+            )
+            .await;
+        let typed = span((3, 5), (3, 7));
+        let expected: Vec<(String, Value)> = if with_files {
+            // `secret.txt` is ignored, so never sent to the builder.
+            [".dockerignore", "package.json", "src/"]
+                .iter()
+                .map(|f| ((*f).to_string(), typed.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(files_at(&items["result"]), expected, "{uri}");
+
+        let lenses = client
+            .request("textDocument/codeLens", json!({"textDocument": doc}))
+            .await;
+        let titles: Vec<(&str, &Value)> = lenses["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["command"]["title"].as_str().unwrap(), &l["range"]))
+            .collect();
+        // With the context's files, the files each layer reads; without, the patterns.
+        if with_files {
+            assert_eq!(
+                titles,
+                [
+                    ("Rebuilt when package.json changes", &span((1, 0), (1, 20))),
+                    (
+                        "Rebuilt when any of 2 context files changes: package.json, src/app.js",
+                        &span((2, 0), (2, 16))
+                    ),
+                    (
+                        "Rebuilt when any of 2 context files changes: package.json, src/app.js",
+                        &span((3, 0), (3, 7))
+                    ),
+                ],
+                "{lenses}"
+            );
+        } else {
+            assert_eq!(
+                titles,
+                [
+                    ("Rebuilt when package.json changes", &span((1, 0), (1, 20))),
+                    (
+                        "Rebuilt when package.json, src/ changes",
+                        &span((2, 0), (2, 16))
+                    ),
+                    (
+                        "Rebuilt when package.json, src/ changes",
+                        &span((3, 0), (3, 7))
+                    ),
+                ],
+                "{lenses}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn formatting_hover_on_diagnostics_and_refused_renames() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM alpine:3.20\nCOPY  a.txt /a/\nRUN  true\nMAINTAINER me\n";
+    client.open(URI, text).await;
+    let doc = json!({"uri": URI});
+    let options = json!({"tabSize": 4, "insertSpaces": true});
+
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": doc, "options": options}),
+        )
+        .await;
+    let edits = edits["result"].as_array().unwrap().clone();
+    assert_eq!(
+        apply(text, &edits, false),
+        "FROM alpine:3.20\nCOPY a.txt /a/\nRUN true\nMAINTAINER me\n"
+    );
+    // Only the selected line; a range past the end is clamped.
+    let edits = client
+        .request(
+            "textDocument/rangeFormatting",
+            json!({"textDocument": doc, "range": span((2, 0), (90, 0)), "options": options}),
+        )
+        .await;
+    assert_eq!(
+        edits["result"],
+        json!([{"range": span((2, 3), (2, 5)), "newText": " "}])
+    );
+
+    // On a diagnostic: the rule's documentation, then the instruction's.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": at(3, 2)}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("**DFL5021** `maintainer-instruction`\n\n## What it does\n"),
+        "{value}"
+    );
+    let (rule, instruction) = value.split_once("\n\n---\n\n").unwrap();
+    assert!(rule.contains("org.opencontainers.image.authors"), "{rule}");
+    assert!(instruction.starts_with("**MAINTAINER**"), "{instruction}");
+    assert_eq!(hover["result"]["range"], span((3, 0), (3, 10)));
+    // Past the end of the text: nothing there.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": at(700, 2)}),
+        )
+        .await;
+    assert_eq!(hover["result"], Value::Null);
+
+    let refused = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": at(3, 2), "newName": "x"}),
+        )
+        .await;
+    assert_eq!(
+        refused["error"],
+        json!({"code": -32803, "message": "no variable or stage defined in this file here"})
+    );
+    let prepared = client
+        .request(
+            "textDocument/prepareRename",
+            json!({"textDocument": doc, "position": at(3, 2)}),
+        )
+        .await;
+    assert_eq!(prepared["result"], Value::Null);
 }
