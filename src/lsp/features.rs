@@ -428,3 +428,71 @@ pub fn format_range(snapshot: &Snapshot, range: lsp::Range) -> Vec<lsp::TextEdit
         snapshot.encoding,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn snapshot(text: &str, encoding: Encoding) -> Snapshot {
+        Snapshot {
+            uri: lsp::Uri::from("untitled:Dockerfile"),
+            text: Arc::new(text.to_string()),
+            version: 1,
+            encoding,
+        }
+    }
+
+    #[test]
+    fn token_lengths_and_starts_count_in_the_encoding() {
+        let text = "LABEL a=\"é🐳\" b=1\n";
+        let starts_and_lengths = |encoding| -> Vec<(u32, u32, u32)> {
+            semantic_tokens(&snapshot(text, encoding), None)
+                .data
+                .iter()
+                .map(|t| (t.delta_start, t.length, t.token_type))
+                .collect()
+        };
+        // LABEL, `a`, `=`, the quotes around `é🐳` (6 bytes, 3 units), `b`, `=`.
+        assert_eq!(
+            starts_and_lengths(Encoding::Utf8),
+            [
+                (0, 5, 0),
+                (6, 1, 4),
+                (1, 1, 7),
+                (1, 1, 6),
+                (1, 6, 6),
+                (6, 1, 6),
+                (2, 1, 4),
+                (1, 1, 7)
+            ]
+        );
+        assert_eq!(
+            starts_and_lengths(Encoding::Utf16),
+            [
+                (0, 5, 0),
+                (6, 1, 4),
+                (1, 1, 7),
+                (1, 1, 6),
+                (1, 3, 6),
+                (3, 1, 6),
+                (2, 1, 4),
+                (1, 1, 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn folds_span_the_lines_of_comment_blocks_stages_and_heredocs() {
+        let text = "# a\n# b\nFROM x\nRUN <<EOF\necho hi\nEOF\n";
+        let folds = folding_ranges(&snapshot(text, Encoding::Utf16));
+        assert_eq!(
+            folds
+                .iter()
+                .map(|f| (f.start_line, f.end_line))
+                .collect::<Vec<_>>(),
+            [(0, 1), (2, 5), (3, 5)]
+        );
+    }
+}
