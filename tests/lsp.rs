@@ -1049,6 +1049,31 @@ async fn completion_and_code_lenses_read_the_build_context() {
             Vec::new()
         };
         assert_eq!(files_at(&items["result"]), expected, "{uri}");
+        if with_files {
+            // A new file shows once the client says files changed.
+            std::fs::write(dir.path().join("pnpm-lock.yaml"), "").unwrap();
+            client
+                .notify(
+                    "workspace/didChangeWatchedFiles",
+                    json!({"changes": [{"uri": format!("{uri}/../pnpm-lock.yaml"), "type": 1}]}),
+                )
+                .await;
+            let items = client
+                .request(
+                    "textDocument/completion",
+                    json!({"textDocument": doc, "position": at(3, 7)}),
+                )
+                .await;
+            let labels: Vec<String> = files_at(&items["result"])
+                .into_iter()
+                .map(|f| f.0)
+                .collect();
+            assert_eq!(
+                labels,
+                [".dockerignore", "package.json", "pnpm-lock.yaml", "src/"]
+            );
+            std::fs::remove_file(dir.path().join("pnpm-lock.yaml")).unwrap();
+        }
 
         let lenses = client
             .request("textDocument/codeLens", json!({"textDocument": doc}))

@@ -16,7 +16,7 @@ use super::convert;
 use super::document::{Change, Documents, Snapshot};
 use super::features;
 use super::position::Encoding;
-use super::workspace::{self, Configs, Notice};
+use super::workspace::{Configs, ContextFiles, Notice};
 
 /// The language server: open documents, the negotiated encoding, the configurations read,
 /// and the core functions it checks and fixes with.
@@ -30,6 +30,7 @@ struct Shared {
     engine: Engine,
     documents: Documents,
     configs: Configs,
+    context_files: ContextFiles,
     encoding: Mutex<Encoding>,
     /// Held from the last version check to the end of sending diagnostics, so that the
     /// diagnostics of an older version are never sent after those of a newer one.
@@ -81,6 +82,7 @@ impl Server {
                 engine,
                 documents: Documents::default(),
                 configs: Configs::default(),
+                context_files: ContextFiles::default(),
                 encoding: Mutex::new(Encoding::default()),
                 publishing: tokio::sync::Mutex::new(()),
             }),
@@ -360,6 +362,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        self.shared.context_files.forget();
         self.check_all().await;
     }
 
@@ -400,14 +403,18 @@ impl LanguageServer for Server {
         params: lsp::CompletionParams,
     ) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position_params;
-        self.on_document(&at.text_document.uri, "completing", move |snapshot, _| {
-            let files = workspace::context_files(&snapshot.uri).unwrap_or_default();
-            lsp::CompletionResponse::CompletionItemList(features::completions(
-                snapshot,
-                at.position,
-                &files,
-            ))
-        })
+        self.on_document(
+            &at.text_document.uri,
+            "completing",
+            move |snapshot, shared| {
+                let files = shared.context_files.of(&snapshot.uri).unwrap_or_default();
+                lsp::CompletionResponse::CompletionItemList(features::completions(
+                    snapshot,
+                    at.position,
+                    &files,
+                ))
+            },
+        )
         .await
     }
 
@@ -567,9 +574,9 @@ impl LanguageServer for Server {
         self.on_document(
             &params.text_document.uri,
             "computing code lenses",
-            |s, _| {
-                let files = workspace::context_files(&s.uri);
-                features::code_lenses(s, files.as_deref())
+            |s, shared| {
+                let files = shared.context_files.of(&s.uri);
+                features::code_lenses(s, files.as_deref().map(Vec::as_slice))
             },
         )
         .await

@@ -163,14 +163,49 @@ impl Configs {
 const CONTEXT_ENTRIES_READ: usize = 20_000;
 /// How many build-context files completion and code lenses are given.
 const CONTEXT_FILES: usize = 2_000;
+/// How long a listing of a build context is used before the directory is read again:
+/// completion asks on every keystroke.
+const CONTEXT_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The files of the build context of the document at `uri` (its directory) that its ignore
-/// file leaves in, capped; `None` for a document without a local path. Files past the caps
-/// are left out.
-#[must_use]
-pub fn context_files(uri: &lsp::Uri) -> Option<Vec<String>> {
-    let file = super::convert::file_path(uri)?;
-    let mut files = context::included_files(&file, CONTEXT_ENTRIES_READ).ok()?;
-    files.truncate(CONTEXT_FILES);
-    Some(files)
+/// A listing of a build context and when it was read.
+type Listing = (std::time::Instant, Arc<Vec<String>>);
+
+/// The build-context files listed lately, per Dockerfile path.
+#[derive(Default)]
+pub struct ContextFiles {
+    listed: Mutex<HashMap<PathBuf, Listing>>,
+}
+
+impl ContextFiles {
+    /// The files of the build context of the document at `uri` (its directory) that its
+    /// ignore file leaves in, capped; `None` for a document without a local path. Files
+    /// past the caps are left out.
+    pub fn of(&self, uri: &lsp::Uri) -> Option<Arc<Vec<String>>> {
+        let file = super::convert::file_path(uri)?;
+        if let Some((at, files)) = self
+            .listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&file)
+            && at.elapsed() < CONTEXT_FRESH
+        {
+            return Some(files.clone());
+        }
+        let mut files = context::included_files(&file, CONTEXT_ENTRIES_READ).ok()?;
+        files.truncate(CONTEXT_FILES);
+        let files = Arc::new(files);
+        self.listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(file, (std::time::Instant::now(), files.clone()));
+        Some(files)
+    }
+
+    /// Forgets every listing, after files changed.
+    pub fn forget(&self) {
+        self.listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
 }
