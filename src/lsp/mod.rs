@@ -6,7 +6,8 @@
 //! - [`position`]: protocol positions to byte offsets and back (pure).
 //! - [`convert`]: core data to protocol types.
 //! - [`document`]: the open documents and their snapshots.
-//! - [`workspace`]: configuration files and ignore files, read from disk.
+//! - [`workspace`]: configuration files, ignore files and build-context listings, read
+//!   from disk.
 //! - [`actions`]: quick fixes, "ignore here" and "fix all".
 //! - [`features`]: the editor features of [`crate::ide`] as protocol answers.
 //! - [`server`]: the handlers.

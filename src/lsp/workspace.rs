@@ -1,6 +1,6 @@
 //! What a document is checked with: the configuration file found for its path (as `dflint
-//! check` finds it, reloaded when the file changes) and its build context's ignore file.
-//! The server's only filesystem access.
+//! check` finds it, reloaded when the file changes), its build context's ignore file, and
+//! the context's files for completion and code lenses. The server's only filesystem access.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
