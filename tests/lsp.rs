@@ -780,6 +780,7 @@ async fn initialize_advertises_the_editor_features() {
     }
     assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
     assert_eq!(capabilities["codeLensProvider"], json!({}));
+    assert_eq!(capabilities["documentLinkProvider"], json!({}));
     assert!(
         capabilities["completionProvider"]["triggerCharacters"]
             .as_array()
@@ -800,6 +801,28 @@ async fn initialize_advertises_the_editor_features() {
                 "string", "operator", "regexp", "namespace", "type", "label"],
             "tokenModifiers": ["declaration"],
         })
+    );
+}
+
+#[tokio::test]
+async fn from_images_link_to_their_registry_pages() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM ghcr.io/owner/tool:1 AS tool\nFROM tool\nFROM node:20\n";
+    client.open(URI, text).await;
+    let links = client
+        .request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(
+        links["result"],
+        json!([
+            {"range": span((0, 5), (0, 25)),
+                "target": "https://github.com/owner/tool/pkgs/container/tool"},
+            {"range": span((2, 5), (2, 12)), "target": "https://hub.docker.com/_/node"},
+        ])
     );
 }
 

@@ -1,6 +1,6 @@
 //! Editor features as pure functions over a Dockerfile's text: document symbols, folding,
 //! hover, navigation and rename, completion, semantic tokens, signature help, inlay hints,
-//! code lenses and formatting. Inputs are the text and byte offsets; outputs are plain data
+//! code lenses, document links and formatting. Inputs are the text and byte offsets; outputs are plain data
 //! with [`TextRange`] byte ranges. The language server converts them to protocol types.
 //!
 //! Every function accepts any text and any offset (past the end, or inside a multi-byte
@@ -11,6 +11,7 @@ pub mod docs;
 pub mod format;
 pub mod hover;
 pub mod inlay;
+pub mod links;
 pub mod navigation;
 mod scope;
 pub mod signature;
@@ -24,6 +25,7 @@ pub use completion::{CompletionItem, CompletionKind, completions};
 pub use format::{format, format_range};
 pub use hover::{Hover, hover, rule_hover};
 pub use inlay::{CodeLens, InlayHint, InlayKind, code_lenses, inlay_hints};
+pub use links::{Link, document_links};
 pub use navigation::{
     Highlight, HighlightKind, RenameError, definition, highlights, prepare_rename, references,
     rename,

@@ -409,6 +409,21 @@ pub fn code_lenses(snapshot: &Snapshot, context_files: Option<&[String]>) -> Vec
         .collect()
 }
 
+/// Links from the image of each FROM to its page on the registry's website.
+#[must_use]
+pub fn document_links(snapshot: &Snapshot) -> Vec<lsp::DocumentLink> {
+    let index = snapshot.index();
+    ide::document_links(&snapshot.text)
+        .into_iter()
+        .map(|l| lsp::DocumentLink {
+            range: convert::range(&index, l.range, snapshot.encoding),
+            target: Some(lsp::Uri::from(l.url)),
+            tooltip: None,
+            data: None,
+        })
+        .collect()
+}
+
 #[must_use]
 pub fn format(snapshot: &Snapshot) -> Vec<lsp::TextEdit> {
     convert::text_edits(

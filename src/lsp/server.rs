@@ -298,6 +298,7 @@ impl LanguageServer for Server {
                 ),
                 inlay_hint_provider: Some(true.into()),
                 code_lens_provider: Some(lsp::CodeLensOptions::default()),
+                document_link_provider: Some(lsp::DocumentLinkOptions::default()),
                 document_formatting_provider: Some(true.into()),
                 document_range_formatting_provider: Some(true.into()),
                 ..lsp::ServerCapabilities::default()
@@ -579,6 +580,16 @@ impl LanguageServer for Server {
                 features::code_lenses(s, files.as_deref().map(Vec::as_slice))
             },
         )
+        .await
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
+        self.on_document(&params.text_document.uri, "listing links", |s, _| {
+            features::document_links(s)
+        })
         .await
     }
 
