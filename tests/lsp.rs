@@ -805,6 +805,54 @@ async fn initialize_advertises_the_editor_features() {
 }
 
 #[tokio::test]
+async fn configuration_files_are_watched_when_the_client_allows_it() {
+    let mut client = Client::start(Engine::default());
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    let request = client
+        .wait_for(|m| m["method"] == "client/registerCapability")
+        .await;
+    let registration = &request["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        globs,
+        [
+            "**/.dockerignore",
+            "**/*.dockerignore",
+            "**/.dflint.toml",
+            "**/.dflint.yaml",
+            "**/.hadolint.yaml",
+            "**/.hadolint.yml"
+        ]
+    );
+
+    // A client without dynamic registration is not asked; the first message it gets
+    // is the diagnostics of the document it opens.
+    let mut plain = Client::start(Engine::default());
+    plain.initialize(None).await;
+    plain.open(URI, "FROM alpine\n").await;
+    assert!(
+        plain
+            .backlog
+            .iter()
+            .all(|m| m["method"] != "client/registerCapability")
+    );
+}
+
+#[tokio::test]
 async fn from_images_link_to_their_registry_pages() {
     let mut client = Client::start(Engine::default());
     client.initialize(None).await;

@@ -4,6 +4,7 @@
 //! cancelled while the core runs and a panic becomes a message instead of a crash.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tower_lsp_server::gen_lsp_types as lsp;
@@ -17,6 +18,16 @@ use super::document::{Change, Documents, Snapshot};
 use super::features;
 use super::position::Encoding;
 use super::workspace::{Configs, ContextFiles, Notice};
+
+/// The files whose changes the client is asked to report: ignore files and configurations.
+const WATCHED_FILES: &[&str] = &[
+    "**/.dockerignore",
+    "**/*.dockerignore",
+    "**/.dflint.toml",
+    "**/.dflint.yaml",
+    "**/.hadolint.yaml",
+    "**/.hadolint.yml",
+];
 
 /// The language server: open documents, the negotiated encoding, the configurations read,
 /// and the core functions it checks and fixes with.
@@ -32,6 +43,8 @@ struct Shared {
     configs: Configs,
     context_files: ContextFiles,
     encoding: Mutex<Encoding>,
+    /// Whether the client lets the server register file watchers.
+    can_watch_files: AtomicBool,
     /// Held from the last version check to the end of sending diagnostics, so that the
     /// diagnostics of an older version are never sent after those of a newer one.
     publishing: tokio::sync::Mutex<()>,
@@ -84,6 +97,7 @@ impl Server {
                 configs: Configs::default(),
                 context_files: ContextFiles::default(),
                 encoding: Mutex::new(Encoding::default()),
+                can_watch_files: AtomicBool::new(false),
                 publishing: tokio::sync::Mutex::new(()),
             }),
         }
@@ -239,6 +253,16 @@ impl LanguageServer for Server {
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         let encoding = convert::negotiate(offered);
+        let can_watch_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.shared
+            .can_watch_files
+            .store(can_watch_files, Ordering::Relaxed);
         *self
             .shared
             .encoding
@@ -308,6 +332,40 @@ impl LanguageServer for Server {
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
         })
+    }
+
+    /// Asks the client to watch the files that change how documents are checked, when it
+    /// allows that. The request runs apart so that documents are served meanwhile.
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if !self.shared.can_watch_files.load(Ordering::Relaxed) {
+            return;
+        }
+        let watchers = WATCHED_FILES
+            .iter()
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::Pattern((*glob).to_string()),
+                kind: None,
+            })
+            .collect();
+        let registration = lsp::Registration {
+            id: "dflint-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.register_capability(vec![registration]).await {
+                client
+                    .log_message(
+                        lsp::MessageType::Warning,
+                        format!("dflint: could not watch configuration files: {error}"),
+                    )
+                    .await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
