@@ -3,12 +3,11 @@
 
 use crate::Diagnostic;
 use crate::rules::security::tls_verification_disabled::{
-    Setting, file_settings, flag_word, is_false, is_true, script_heredocs, setopts, within_word,
-    written_heredocs, written_text,
+    Setting, flag_word, is_false, is_true, scan_runs, setopts,
 };
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::Command;
-use crate::shell::packages::{apt_settings, is_apt, program, real_commands, run_scripts};
+use crate::shell::packages::{apt_settings, is_apt, program};
 use crate::syntax::TextRange;
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -182,45 +181,13 @@ impl Rule for SignatureVerificationDisabled {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mut found: Vec<(TextRange, String)> = Vec::new();
-        let mut scripts = Vec::new();
-        for run in run_scripts(ctx.file(), ctx.build, &[""]) {
-            scripts.extend(script_heredocs(&run.scripts[1..]));
-            if !run.line_script {
-                scripts.extend(script_heredocs(&run.scripts[..1]));
-            }
-            for (_, real) in real_commands(&run) {
-                let command = &real.command;
-                if command.recovered {
-                    continue;
-                }
-                found.extend(command_finding(command));
-                for (word, range) in written_text(command) {
-                    let text = word.value_or_text();
-                    for (r, setting) in file_settings(&text[range.clone()], FILE_SETTINGS) {
-                        // A local repository the same RUN just built (`deb [trusted=yes]
-                        // file:/tmp/x ./`) comes from nowhere else.
-                        if setting.key == "trusted" && text.contains("file:/") {
-                            continue;
-                        }
-                        let r = r.start + range.start..r.end + range.start;
-                        found.push((
-                            within_word(word, r),
-                            format!("a configuration file gets {}", setting.what),
-                        ));
-                    }
-                }
-            }
-        }
-        for (body, start) in written_heredocs(ctx, &scripts) {
-            for (r, setting) in file_settings(body, FILE_SETTINGS) {
-                let range = TextRange::new(
-                    start + u32::try_from(r.start).unwrap_or(0),
-                    start + u32::try_from(r.end).unwrap_or(0),
-                );
-                found.push((range, format!("a configuration file gets {}", setting.what)));
-            }
-        }
+        // A local repository the same RUN just built (`deb [trusted=yes] file:/tmp/x ./`)
+        // comes from nowhere else.
+        let keep =
+            |setting: &Setting, text: &str| !(setting.key == "trusted" && text.contains("file:/"));
+        let mut found = scan_runs(ctx, FILE_SETTINGS, keep, |command, found| {
+            found.extend(command_finding(command));
+        });
         found.sort_by_key(|(r, _)| (r.start, r.end));
         found.dedup_by_key(|(r, _)| *r);
         for (range, message) in found {

@@ -660,6 +660,56 @@ pub(crate) fn script_heredocs(scripts: &[crate::shell::Script]) -> Vec<TextRange
         .collect()
 }
 
+/// What the RUNs of a file turn off: each real command (wrappers removed, unparsable ones
+/// skipped) goes to `on_command`, which adds its own findings; the `settings` written into
+/// configuration files, by a command (`echo`, `printf`, `sed`) or by a heredoc (`RUN cat
+/// <<EOF`, `COPY <<EOF`), are added here unless `keep(setting, written text)` says no.
+pub(crate) fn scan_runs(
+    ctx: &RuleContext<'_>,
+    settings: &[Setting],
+    keep: impl Fn(&Setting, &str) -> bool,
+    mut on_command: impl FnMut(&Command, &mut Vec<(TextRange, String)>),
+) -> Vec<(TextRange, String)> {
+    let mut found: Vec<(TextRange, String)> = Vec::new();
+    let mut scripts = Vec::new();
+    for run in run_scripts(ctx.file(), ctx.build, &[""]) {
+        scripts.extend(script_heredocs(&run.scripts[1..]));
+        if !run.line_script {
+            scripts.extend(script_heredocs(&run.scripts[..1]));
+        }
+        for (_, real) in real_commands(&run) {
+            let command = &real.command;
+            if command.recovered {
+                continue;
+            }
+            on_command(command, &mut found);
+            for (word, range) in written_text(command) {
+                let text = word.value_or_text();
+                for (r, setting) in file_settings(&text[range.clone()], settings) {
+                    if !keep(setting, text) {
+                        continue;
+                    }
+                    let r = r.start + range.start..r.end + range.start;
+                    found.push((
+                        within_word(word, r),
+                        format!("a configuration file gets {}", setting.what),
+                    ));
+                }
+            }
+        }
+    }
+    for (body, start) in written_heredocs(ctx, &scripts) {
+        for (r, setting) in file_settings(body, settings) {
+            let range = TextRange::new(
+                start + u32::try_from(r.start).unwrap_or(0),
+                start + u32::try_from(r.end).unwrap_or(0),
+            );
+            found.push((range, format!("a configuration file gets {}", setting.what)));
+        }
+    }
+    found
+}
+
 fn report(out: &mut Vec<Diagnostic>, range: TextRange, message: String) {
     out.push(META.diagnostic(range, message).with_help(
         "keep the certificate check: install the certificate authority the server uses \
@@ -674,18 +724,11 @@ impl Rule for TlsVerificationDisabled {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mut found: Vec<(TextRange, String)> = Vec::new();
-        let mut scripts = Vec::new();
-        for run in run_scripts(ctx.file(), ctx.build, &[""]) {
-            scripts.extend(script_heredocs(&run.scripts[1..]));
-            if !run.line_script {
-                scripts.extend(script_heredocs(&run.scripts[..1]));
-            }
-            for (_, real) in real_commands(&run) {
-                let command = &real.command;
-                if command.recovered {
-                    continue;
-                }
+        let mut found = scan_runs(
+            ctx,
+            FILE_SETTINGS,
+            |_, _| true,
+            |command, found| {
                 found.extend(command_findings(command));
                 for (word, name, value) in assignments(command) {
                     if let Some(setting) = disabling(ENV_SETTINGS, &name, &value) {
@@ -695,27 +738,8 @@ impl Rule for TlsVerificationDisabled {
                         ));
                     }
                 }
-                for (word, range) in written_text(command) {
-                    let text = word.value_or_text();
-                    for (r, setting) in file_settings(&text[range.clone()], FILE_SETTINGS) {
-                        let r = r.start + range.start..r.end + range.start;
-                        found.push((
-                            within_word(word, r),
-                            format!("a configuration file gets {}", setting.what),
-                        ));
-                    }
-                }
-            }
-        }
-        for (body, start) in written_heredocs(ctx, &scripts) {
-            for (r, setting) in file_settings(body, FILE_SETTINGS) {
-                let range = TextRange::new(
-                    start + u32::try_from(r.start).unwrap_or(0),
-                    start + u32::try_from(r.end).unwrap_or(0),
-                );
-                found.push((range, format!("a configuration file gets {}", setting.what)));
-            }
-        }
+            },
+        );
         for pair in env_pairs(ctx) {
             let Some(value) = &pair.value else { continue };
             if disabling(ENV_SETTINGS, &pair.name, value).is_some() {
