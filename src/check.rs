@@ -86,9 +86,12 @@ pub fn known_codes() -> Vec<RuleId<'static>> {
     ids
 }
 
-/// Whether any code of dflint answers to `code`.
+/// Whether any code of dflint answers to `code`: one of [`known_codes`], listed once per
+/// process (this runs for every pragma code on every check), or a ShellCheck code.
 fn is_known(code: &str) -> bool {
-    known_codes()
+    static KNOWN: std::sync::OnceLock<Vec<RuleId<'static>>> = std::sync::OnceLock::new();
+    KNOWN
+        .get_or_init(known_codes)
         .iter()
         .any(|id| answers_to(code, id.code, id.name, id.aliases))
         || crate::shellcheck::is_selector(code)
