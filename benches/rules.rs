@@ -57,13 +57,7 @@ fn main() {
     for _ in 0..PASSES {
         let mut pass = vec![Duration::ZERO; RULES.len()];
         for ((text, parse), build) in texts.iter().zip(&parsed).zip(&builds) {
-            let ctx = RuleContext {
-                source: text,
-                parse,
-                build,
-                options: &options,
-                ignore_file: &IgnoreFile::Unknown,
-            };
+            let ctx = RuleContext::new(text, parse, build, &options, &IgnoreFile::Unknown);
             for (i, rule) in RULES.iter().enumerate() {
                 let start = Instant::now();
                 let mut out = Vec::new();

@@ -180,13 +180,7 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     // Syntax errors and build problems are always reported unless explicitly ignored.
     diagnostics.retain(|d| !config.ignore.iter().any(|s| d.answers_to(s)));
     let options = RuleOptions::from_config(config);
-    let ctx = RuleContext {
-        source,
-        parse: &parsed,
-        build: &build,
-        options: &options,
-        ignore_file: settings.ignore_file,
-    };
+    let ctx = RuleContext::new(source, &parsed, &build, &options, settings.ignore_file);
     let mut found = crate::rules::run(&ctx, &|meta| config.is_enabled(&meta.id(), settings.path));
     for d in &mut found {
         d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);

@@ -52,13 +52,7 @@ fn diagnostics(rule: &dyn Rule, source: &str) -> Vec<String> {
     let build = evaluate(&parse, &BuildOptions::default());
     let options = options(rule);
     let ignore_file = ignore_file(rule);
-    let ctx = RuleContext {
-        source,
-        parse: &parse,
-        build: &build,
-        options: &options,
-        ignore_file: &ignore_file,
-    };
+    let ctx = RuleContext::new(source, &parse, &build, &options, &ignore_file);
     let mut out = Vec::new();
     rule.check(&ctx, &mut out);
     out.into_iter().map(|d| d.message).collect()

@@ -6,7 +6,7 @@ use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::shell::Command;
-use crate::shell::packages::{RunScripts, all_run_scripts, image_stages, real_commands, uncleaned};
+use crate::shell::packages::{RunScripts, image_stages, real_commands, uncleaned};
 
 /// What a rule about a package manager that keeps its cache looks for and reports (see
 /// [`report_uncleaned`]).
@@ -37,14 +37,14 @@ pub(crate) fn report_uncleaned<C: Fn(&Command) -> bool>(
     cleans: impl Fn(&RunScripts<'_, '_>, &[String]) -> Option<C>,
 ) {
     let shipped = image_stages(ctx.build);
-    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
+    for run in ctx.all_run_scripts(spec.mentions) {
         if !shipped.contains(&run.stage) {
             continue;
         }
-        let Some(cleans) = cleans(&run, &run.cache_mounts(ctx.escape())) else {
+        let Some(cleans) = cleans(run, &run.cache_mounts(ctx.escape())) else {
             continue;
         };
-        let commands = real_commands(&run);
+        let commands = real_commands(run);
         let Some((_, install)) = uncleaned(&commands, spec.installs, cleans) else {
             continue;
         };

@@ -20,12 +20,15 @@ mod shell_runs;
 mod stages;
 pub mod style;
 
+use std::cell::OnceCell;
+
 use crate::ast::{Dockerfile, Instruction};
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::semantic::Build;
 use crate::semantic::compare::Area;
 use crate::semantic::context::IgnoreFile;
+use crate::shell::packages::{RunScripts, all_run_scripts};
 use crate::syntax::{Parse, TextRange};
 
 /// What a rule is about.
@@ -216,9 +219,30 @@ pub struct RuleContext<'a> {
     pub options: &'a RuleOptions,
     /// The ignore file of the build context, when the file has one.
     pub ignore_file: &'a IgnoreFile,
+    /// The scripts of every shell-form RUN, read once for all the rules of the file.
+    runs: OnceCell<Vec<RunScripts<'a, 'a>>>,
 }
 
 impl<'a> RuleContext<'a> {
+    /// The context of one file.
+    #[must_use]
+    pub fn new(
+        source: &'a str,
+        parse: &'a Parse,
+        build: &'a Build,
+        options: &'a RuleOptions,
+        ignore_file: &'a IgnoreFile,
+    ) -> Self {
+        RuleContext {
+            source,
+            parse,
+            build,
+            options,
+            ignore_file,
+            runs: OnceCell::new(),
+        }
+    }
+
     /// The file's typed root.
     #[must_use]
     pub fn file(&self) -> Dockerfile<'a> {
@@ -234,6 +258,34 @@ impl<'a> RuleContext<'a> {
     #[must_use]
     pub fn escape(&self) -> char {
         self.parse.escape()
+    }
+
+    /// The scripts of the shell-form RUNs whose text contains one of `mentions`, `ONBUILD`
+    /// triggers included, in source order: [`all_run_scripts`], read once per file and
+    /// shared by every rule (the first rule to ask pays for parsing the scripts).
+    #[must_use]
+    pub fn all_run_scripts(&self, mentions: &[&str]) -> Vec<&RunScripts<'a, 'a>> {
+        let runs = self
+            .runs
+            .get_or_init(|| all_run_scripts(self.file(), self.build, &[""]));
+        runs.iter()
+            .filter(|run| {
+                let text = self
+                    .source
+                    .get(run.instruction.range().as_usize())
+                    .unwrap_or_default();
+                mentions.iter().any(|m| text.contains(m))
+            })
+            .collect()
+    }
+
+    /// [`RuleContext::all_run_scripts`] without the `ONBUILD` triggers: the RUNs this build
+    /// runs (see [`crate::shell::packages::run_scripts`]).
+    #[must_use]
+    pub fn run_scripts(&self, mentions: &[&str]) -> Vec<&RunScripts<'a, 'a>> {
+        let mut out = self.all_run_scripts(mentions);
+        out.retain(|r| !r.onbuild);
+        out
     }
 }
 
@@ -296,13 +348,7 @@ pub(crate) mod test_support {
     ) -> Vec<Diagnostic> {
         let parse = crate::syntax::parse(source);
         let build = crate::semantic::evaluate(&parse, &crate::semantic::BuildOptions::default());
-        let ctx = RuleContext {
-            source,
-            parse: &parse,
-            build: &build,
-            options,
-            ignore_file,
-        };
+        let ctx = RuleContext::new(source, &parse, &build, options, ignore_file);
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
         out

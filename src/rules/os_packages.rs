@@ -7,8 +7,7 @@ use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::shell::packages::{
-    RPM_VALUE_OPTIONS, RunScripts, all_run_scripts, earlier_run_mentions, program,
-    subcommand_index, unwrap_command,
+    RPM_VALUE_OPTIONS, RunScripts, earlier_run_mentions, program, subcommand_index, unwrap_command,
 };
 use crate::shell::{Command, Separator, Word};
 
@@ -51,7 +50,7 @@ pub(crate) fn report_prompting(
     out: &mut Vec<Diagnostic>,
     spec: &PromptSpec,
 ) {
-    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
+    for run in ctx.all_run_scripts(spec.mentions) {
         let commands = run.commands();
         for (index, (script, original)) in commands.iter().enumerate() {
             let Some(real) = unwrap_command(original) else {
@@ -70,7 +69,7 @@ pub(crate) fn report_prompting(
                 && commands.get(index - 1).is_some_and(|(_, c)| {
                     c.separator_after == Some(Separator::Pipe) && program(c) == Some("yes")
                 });
-            if after_yes || configured(ctx, &run, spec.settings) {
+            if after_yes || configured(ctx, run, spec.settings) {
                 continue;
             }
             let name = &command.name.text;
@@ -153,7 +152,7 @@ pub(crate) struct PinSpec {
 /// value is not known (an ARG without a default, a variable the script sets, a command
 /// substitution) is not reported.
 pub(crate) fn report_unpinned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>, spec: &PinSpec) {
-    for run in all_run_scripts(ctx.file(), ctx.build, spec.mentions) {
+    for run in ctx.all_run_scripts(spec.mentions) {
         let commands = run.commands();
         for (_, original) in &commands {
             let Some(real) = unwrap_command(original) else {
@@ -175,7 +174,7 @@ pub(crate) fn report_unpinned(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>, 
                         vec![value.to_string()]
                     }
                     None => {
-                        let Some(value) = expand(word, &run) else {
+                        let Some(value) = expand(word, run) else {
                             continue;
                         };
                         let quoted = word.text.starts_with('"') && word.text.ends_with('"');

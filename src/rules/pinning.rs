@@ -6,17 +6,16 @@ use crate::Diagnostic;
 use crate::rules::{DiagnosticExt, RuleContext, RuleMeta};
 use crate::semantic::expand::{VarValue, expand_text};
 use crate::shell::Word;
-use crate::shell::packages::{RunScripts, all_run_scripts};
+use crate::shell::packages::RunScripts;
 
 /// The scripts of every shell-form RUN of every stage whose text contains one of `mentions`,
-/// and those of the RUNs wrapped in `ONBUILD`, in source order (see [`all_run_scripts`]). A builder stage counts too: what it installs
+/// and those of the RUNs wrapped in `ONBUILD`, in source order (see [`RuleContext::all_run_scripts`]). A builder stage counts too: what it installs
 /// goes into the files the image copies from it.
-pub(crate) fn pinning_runs<'t, 'b>(
-    ctx: &RuleContext<'t>,
-    build: &'b crate::semantic::Build,
+pub(crate) fn pinning_runs<'c, 't>(
+    ctx: &'c RuleContext<'t>,
     mentions: &[&str],
-) -> Vec<RunScripts<'t, 'b>> {
-    all_run_scripts(ctx.file(), build, mentions)
+) -> Vec<&'c RunScripts<'t, 't>> {
+    ctx.all_run_scripts(mentions)
 }
 
 /// What a package argument stands for.

@@ -1,9 +1,9 @@
-//! The shell-form `RUN`s the shell-analysis rules read: those of [`all_run_scripts`], less the
+//! The shell-form `RUN`s the shell-analysis rules read: those of [`RuleContext::all_run_scripts`], less the
 //! ones of stages built on a Windows image (whose default shell is `cmd`).
 
 use crate::rules::RuleContext;
 use crate::shell::Script;
-use crate::shell::packages::{RunScripts, all_run_scripts, root_image};
+use crate::shell::packages::{RunScripts, root_image};
 use crate::syntax::TextRange;
 
 /// The `RUN`s whose text contains one of `mentions` and whose shell is POSIX-like, in order;
@@ -11,15 +11,12 @@ use crate::syntax::TextRange;
 /// (`windows`, `servercore`, `nanoserver` in its name or tag) without a POSIX `SHELL` are
 /// left out, and so are all stages without one in a file that uses the Windows escape
 /// character (`# escape=` followed by a backtick).
-pub(crate) fn posix_runs<'t, 'b>(
-    ctx: &RuleContext<'t>,
+pub(crate) fn posix_runs<'c, 't>(
+    ctx: &'c RuleContext<'t>,
     mentions: &[&str],
     onbuild: bool,
-) -> Vec<RunScripts<'t, 'b>>
-where
-    't: 'b,
-{
-    let mut out = all_run_scripts(ctx.file(), ctx.build, mentions);
+) -> Vec<&'c RunScripts<'t, 't>> {
+    let mut out = ctx.all_run_scripts(mentions);
     out.retain(|run| {
         (onbuild || !run.onbuild) && (!run.shell.is_empty() || !windows_stage(ctx, run.stage))
     });

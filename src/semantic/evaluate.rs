@@ -708,11 +708,11 @@ impl Evaluator<'_> {
         if let Some(env) = self.current.as_ref().and_then(|s| s.run_env.clone()) {
             return env;
         }
-        let mut env: Vec<(String, Value)> = Vec::new();
+        let mut env = EnvBuilder::default();
         // Predefined args (the proxy variables, ...) reach RUN without an ARG when given.
         for name in PREDEFINED_ARGS {
             if let Some(value) = self.build_args.get(name) {
-                env.push(((*name).to_string(), Value::from_text(*value)));
+                env.set(name, Value::from_text(*value));
             }
         }
         if let Some(state) = &self.current {
@@ -722,13 +722,14 @@ impl Evaluator<'_> {
                         VarValue::Known(s) => Value::from_text(s.clone()),
                         VarValue::Unknown => Value::symbolic(format!("${name}")),
                     };
-                    set_entry(&mut env, name.clone(), value);
+                    env.set(name, value);
                 }
             }
         }
         for (name, value) in &self.stages[index].config.env {
-            set_entry(&mut env, name.clone(), value.clone());
+            env.set(name, value.clone());
         }
+        let env = env.entries;
         let env = Arc::new(env);
         if let Some(state) = self.current.as_mut() {
             state.run_env = Some(env.clone());
@@ -1000,6 +1001,26 @@ impl Evaluator<'_> {
 }
 
 /// Sets `name` in an ordered list: replaces the value in place, or appends.
+/// An environment being built in order, where a later entry replaces an earlier one of the
+/// same name in place ([`set_entry`] in constant time).
+#[derive(Default)]
+struct EnvBuilder {
+    entries: Vec<(String, Value)>,
+    at: HashMap<String, usize>,
+}
+
+impl EnvBuilder {
+    fn set(&mut self, name: &str, value: Value) {
+        match self.at.get(name) {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                self.at.insert(name.to_string(), self.entries.len());
+                self.entries.push((name.to_string(), value));
+            }
+        }
+    }
+}
+
 fn set_entry(list: &mut Vec<(String, Value)>, name: String, value: Value) {
     match list.iter_mut().find(|(n, _)| *n == name) {
         Some(entry) => entry.1 = value,

@@ -5,8 +5,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, all_run_scripts, apt_settings, earlier_run_mentions, is_apt, program,
-    subcommand, unwrap_command,
+    APT_VALUE_OPTIONS, apt_settings, earlier_run_mentions, is_apt, program, subcommand,
+    unwrap_command,
 };
 use crate::shell::{Command, Word};
 use crate::{Severity, rules::DiagnosticExt};
@@ -164,7 +164,7 @@ impl Rule for AptInstallWithoutYes {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
+        for run in ctx.all_run_scripts(&["apt"]) {
             let commands = run.commands();
             for (index, (script, original)) in commands.iter().enumerate() {
                 let Some(real) = unwrap_command(original) else {

@@ -63,7 +63,7 @@ impl Rule for BinShReplaced {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, &["bin/sh"], true) {
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("ln") {
                     continue;

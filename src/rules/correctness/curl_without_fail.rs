@@ -6,7 +6,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::security::tls_verification_disabled::flag_word;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
-use crate::shell::packages::{program, real_commands, run_scripts};
+use crate::shell::packages::{program, real_commands};
 use crate::shell::{Command, Separator};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -102,8 +102,8 @@ impl Rule for CurlWithoutFail {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["curl"]) {
-            for (script, real) in real_commands(&run) {
+        for run in ctx.run_scripts(&["curl"]) {
+            for (script, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("curl") {
                     continue;

@@ -63,7 +63,7 @@ impl Rule for DistUpgrade {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, &["dup", "dist-upgrade", "full-upgrade"], true) {
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered {
                     continue;

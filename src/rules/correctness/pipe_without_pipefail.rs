@@ -248,7 +248,7 @@ impl Rule for PipeWithoutPipefail {
             };
             let fix = if fixable && !fixed_stages.contains(&run.stage) {
                 fixed_stages.push(run.stage);
-                Self::fix(ctx, &run)
+                Self::fix(ctx, run)
             } else {
                 None
             };

@@ -73,7 +73,7 @@ impl Rule for CurlAndWget {
             // The uses of either tool in the order they run: commands, and commands in
             // command substitutions.
             let mut uses: Vec<(TextRange, &'static str)> = Vec::new();
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 let tool = match program(command) {
                     Some("curl") => "curl",

@@ -65,7 +65,7 @@ impl Rule for PointlessContainerCommand {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, COMMANDS, true) {
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 let Some(name) = program(command).filter(|p| COMMANDS.contains(p)) else {
                     continue;

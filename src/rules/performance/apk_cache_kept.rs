@@ -5,8 +5,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    APK_VALUE_OPTIONS, all_run_scripts, image_stages, is_one_of, mount_covers, path_covers,
-    program, real_commands, removes, subcommand,
+    APK_VALUE_OPTIONS, image_stages, is_one_of, mount_covers, path_covers, program, real_commands,
+    removes, subcommand,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -81,7 +81,7 @@ impl Rule for ApkCacheKept {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in all_run_scripts(ctx.file(), ctx.build, &["apk"]) {
+        for run in ctx.all_run_scripts(&["apk"]) {
             if !shipped.contains(&run.stage) {
                 continue;
             }
@@ -89,7 +89,7 @@ impl Rule for ApkCacheKept {
             if mount_covers(&mounts, CACHE) || mount_covers(&mounts, "/etc/apk/cache") {
                 continue;
             }
-            let commands = real_commands(&run);
+            let commands = real_commands(run);
             for (i, (script, real)) in commands.iter().enumerate() {
                 let command = &real.command;
                 if command.recovered

@@ -6,8 +6,8 @@ use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, R
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, all_run_scripts, apt_settings, earlier_run_mentions, is_apt, is_one_of,
-    real_commands, subcommand,
+    APT_VALUE_OPTIONS, apt_settings, earlier_run_mentions, is_apt, is_one_of, real_commands,
+    subcommand,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -105,8 +105,8 @@ impl Rule for AptInstallRecommends {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
-            for (script, real) in real_commands(&run) {
+        for run in ctx.all_run_scripts(&["apt"]) {
+            for (script, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || !is_apt(command) || skips_recommends(command) {
                     continue;

@@ -6,8 +6,8 @@ use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, R
 use crate::semantic::compare::Area;
 use crate::shell::Command;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, all_run_scripts, image_stages, is_apt, is_one_of, mount_covers, path_covers,
-    program, real_commands, removes, subcommand, uncleaned,
+    APT_VALUE_OPTIONS, image_stages, is_apt, is_one_of, mount_covers, path_covers, program,
+    real_commands, removes, subcommand, uncleaned,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -131,12 +131,12 @@ impl Rule for AptListsNotCleaned {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in all_run_scripts(ctx.file(), ctx.build, &["apt"]) {
+        for run in ctx.all_run_scripts(&["apt"]) {
             if !shipped.contains(&run.stage) || mount_covers(&run.cache_mounts(ctx.escape()), LISTS)
             {
                 continue;
             }
-            let commands = real_commands(&run);
+            let commands = real_commands(run);
             // The lists this RUN downloads: from an update after the last removal.
             let start = commands
                 .iter()

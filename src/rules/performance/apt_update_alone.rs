@@ -4,8 +4,7 @@ use crate::Diagnostic;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::Command;
 use crate::shell::packages::{
-    APT_VALUE_OPTIONS, is_apt, is_one_of, path_covers, program, real_commands, removes,
-    run_scripts, subcommand,
+    APT_VALUE_OPTIONS, is_apt, is_one_of, path_covers, program, real_commands, removes, subcommand,
 };
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -144,8 +143,8 @@ impl Rule for AptUpdateAlone {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["apt"]) {
-            let commands = real_commands(&run);
+        for run in ctx.run_scripts(&["apt"]) {
+            let commands = real_commands(run);
             let Some(update) = commands.iter().map(|(_, c)| &c.command).find(|c| {
                 !c.recovered
                     && is_apt_tool(c)

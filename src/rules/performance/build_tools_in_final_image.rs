@@ -10,7 +10,7 @@ use crate::rules::{
 use crate::semantic::{Build, Field};
 use crate::shell::packages::{
     APT_VALUE_OPTIONS, RPM_VALUE_OPTIONS, RealCommand, RunScripts, image_stages, is_apt, program,
-    python_module, real_commands, root_image, run_scripts, subcommand_index,
+    python_module, real_commands, root_image, subcommand_index,
 };
 use crate::shell::{Command, Word};
 
@@ -631,15 +631,15 @@ impl Rule for BuildToolsInFinalImage {
         }
         let exported = &ctx.build.stages[target].config.env;
         let shipped = image_stages(ctx.build);
-        let runs: Vec<(RunScripts<'_, '_>, Vec<(usize, RealCommand)>)> =
-            run_scripts(ctx.file(), ctx.build, &[""])
-                .into_iter()
-                .filter(|run| shipped.contains(&run.stage))
-                .map(|run| {
-                    let commands = real_commands(&run);
-                    (run, commands)
-                })
-                .collect();
+        let runs: Vec<(&RunScripts<'_, '_>, Vec<(usize, RealCommand)>)> = ctx
+            .run_scripts(&[""])
+            .into_iter()
+            .filter(|run| shipped.contains(&run.stage))
+            .map(|run| {
+                let commands = real_commands(run);
+                (run, commands)
+            })
+            .collect();
         let mut found_all: Vec<(Install<'_>, Vec<Kept<'_>>, &Command)> = Vec::new();
         for (r, (run, commands)) in runs.iter().enumerate() {
             for (i, (_, real)) in commands.iter().enumerate() {

@@ -5,8 +5,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::shell::packages::{
-    PIP_VALUE_OPTIONS, RealCommand, all_run_scripts, image_stages, is_one_of, mount_covers,
-    path_covers, program, python_module, real_commands, removes, subcommand,
+    PIP_VALUE_OPTIONS, RealCommand, image_stages, is_one_of, mount_covers, path_covers, program,
+    python_module, real_commands, removes, subcommand,
 };
 use crate::shell::{Command, Word};
 use crate::{Severity, rules::DiagnosticExt};
@@ -144,7 +144,7 @@ impl Rule for PipCacheKept {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for run in all_run_scripts(ctx.file(), ctx.build, &["pip"]) {
+        for run in ctx.all_run_scripts(&["pip"]) {
             if !shipped.contains(&run.stage) {
                 continue;
             }
@@ -166,7 +166,7 @@ impl Rule for PipCacheKept {
             {
                 continue;
             }
-            let commands = real_commands(&run);
+            let commands = real_commands(run);
             for (i, (script, real)) in commands.iter().enumerate() {
                 if real.command.recovered {
                     continue;

@@ -9,7 +9,7 @@ use crate::rules::{
 use crate::semantic::image_ref::ImageRef;
 use crate::semantic::{Base, Build, Field};
 use crate::shell::Command;
-use crate::shell::packages::{image_stages, program, real_commands, run_scripts, subcommand};
+use crate::shell::packages::{image_stages, program, real_commands, subcommand};
 
 pub static META: RuleMeta = RuleMeta {
     code: "DFL3120",
@@ -254,11 +254,12 @@ impl Rule for ToolchainBaseInFinalStage {
         if runs_toolchain(ctx.build, target) {
             return;
         }
-        let compile = run_scripts(ctx.file(), ctx.build, &[""])
+        let compile = ctx
+            .run_scripts(&[""])
             .into_iter()
             .filter(|run| shipped.contains(&run.stage))
             .find_map(|run| {
-                real_commands(&run)
+                real_commands(run)
                     .into_iter()
                     .find(|(_, c)| {
                         !c.command.recovered

@@ -115,7 +115,7 @@ impl Rule for UseraddWithoutNoLogInit {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, &["useradd"], true) {
-            for (script, real) in real_commands(&run) {
+            for (script, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered
                     || program(command) != Some("useradd")
@@ -126,7 +126,7 @@ impl Rule for UseraddWithoutNoLogInit {
                 let Some((range, word, attached)) = uid_option(command) else {
                     continue;
                 };
-                let Some(uid) = uid_value(&run, word, attached) else {
+                let Some(uid) = uid_value(run, word, attached) else {
                     continue;
                 };
                 if uid.len() <= 5 || !uid.chars().all(|c| c.is_ascii_digit()) {

@@ -11,7 +11,7 @@ use crate::rules::{
 use crate::semantic::cache::source_covers;
 use crate::semantic::compare::Area;
 use crate::semantic::{Base, Build, Layer, Source};
-use crate::shell::packages::{program, real_commands, run_scripts, subcommand_index};
+use crate::shell::packages::{program, real_commands, subcommand_index};
 use crate::syntax::{SyntaxKind, TextRange};
 
 pub static META: RuleMeta = RuleMeta {
@@ -158,13 +158,13 @@ impl Rule for NpmInstallWithLockfile {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["npm"]) {
+        for run in ctx.run_scripts(&["npm"]) {
             let Some((copy, lockfile)) =
                 copied_lockfile(ctx.build, run.stage, run.instruction.range().start)
             else {
                 continue;
             };
-            for (script, real) in real_commands(&run) {
+            for (script, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("npm") {
                     continue;

@@ -104,8 +104,8 @@ impl Rule for UnpinnedGem {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in pinning_runs(ctx, ctx.build, &["gem"]) {
-            for (_, real) in real_commands(&run) {
+        for run in pinning_runs(ctx, &["gem"]) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("gem") {
                     continue;
@@ -129,7 +129,7 @@ impl Rule for UnpinnedGem {
                     })
                     .collect();
                 for word in words {
-                    if let Some(found) = unpinned_values(&run, word, unpinned) {
+                    if let Some(found) = unpinned_values(run, word, unpinned) {
                         report(&META, out, word, &found, "gem install", HELP);
                     }
                 }

@@ -132,8 +132,8 @@ impl Rule for UnpinnedGoPackage {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in pinning_runs(ctx, ctx.build, &["go"]) {
-            for (_, real) in real_commands(&run) {
+        for run in pinning_runs(ctx, &["go"]) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered
                     || program(command) != Some("go")
@@ -162,7 +162,7 @@ impl Rule for UnpinnedGoPackage {
                     words.truncate(1);
                 }
                 for word in words {
-                    if let Some(found) = unpinned_values(&run, word, unpinned) {
+                    if let Some(found) = unpinned_values(run, word, unpinned) {
                         report(&META, out, word, &found, &format!("go {subcommand}"), HELP);
                     }
                 }

@@ -163,8 +163,8 @@ impl Rule for UnpinnedNpmPackage {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in pinning_runs(ctx, ctx.build, &["npm"]) {
-            for (_, real) in real_commands(&run) {
+        for run in pinning_runs(ctx, &["npm"]) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("npm") {
                     continue;
@@ -188,7 +188,7 @@ impl Rule for UnpinnedNpmPackage {
                         })
                         .collect();
                 for word in words {
-                    if let Some(found) = unpinned_values(&run, word, unpinned) {
+                    if let Some(found) = unpinned_values(run, word, unpinned) {
                         report(&META, out, word, &found, "npm install", HELP);
                     }
                 }

@@ -267,14 +267,14 @@ impl Rule for UnpinnedPipPackage {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in pinning_runs(ctx, ctx.build, &["pip", "uv"]) {
+        for run in pinning_runs(ctx, &["pip", "uv"]) {
             if run
                 .env("PIP_CONSTRAINT")
                 .is_some_and(|v| v.is_none_or(|v| !v.is_empty()))
             {
                 continue;
             }
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered
                     || command
@@ -323,7 +323,7 @@ impl Rule for UnpinnedPipPackage {
                         }
                         _ => continue,
                     };
-                    if let Some(found) = unpinned_values(&run, word, unpinned) {
+                    if let Some(found) = unpinned_values(run, word, unpinned) {
                         report(&META, out, word, &found, "pip install", HELP);
                     }
                 }

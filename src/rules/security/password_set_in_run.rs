@@ -4,7 +4,7 @@
 use crate::Diagnostic;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::Command;
-use crate::shell::packages::{program, real_commands, run_scripts};
+use crate::shell::packages::{program, real_commands};
 use crate::syntax::TextRange;
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -125,11 +125,7 @@ impl Rule for PasswordSetInRun {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(
-            ctx.file(),
-            ctx.build,
-            &["chpasswd", "passwd", "useradd", "usermod", "adduser"],
-        ) {
+        for run in ctx.run_scripts(&["chpasswd", "passwd", "useradd", "usermod", "adduser"]) {
             let secret = run.instruction.flags().any(|f| {
                 f.name() == "mount"
                     && f.value_text()
@@ -138,7 +134,7 @@ impl Rule for PasswordSetInRun {
             if secret {
                 continue;
             }
-            for (_, real) in real_commands(&run) {
+            for (_, real) in real_commands(run) {
                 if real.command.recovered {
                     continue;
                 }

@@ -4,7 +4,7 @@
 use crate::Diagnostic;
 use crate::rules::security::tls_verification_disabled::flag_word;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
-use crate::shell::packages::{program, real_commands, run_scripts};
+use crate::shell::packages::{program, real_commands};
 use crate::shell::{Command, Separator};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -146,8 +146,8 @@ impl Rule for RemoteScriptPipedToShell {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in run_scripts(ctx.file(), ctx.build, &["curl", "wget"]) {
-            let commands = real_commands(&run);
+        for run in ctx.run_scripts(&["curl", "wget"]) {
+            let commands = real_commands(run);
             for (i, (_, real)) in commands.iter().enumerate() {
                 let command = &real.command;
                 if command.recovered {

@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::Diagnostic;
 use crate::ast::Instruction;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
-use crate::shell::packages::{program, python_module, real_commands, run_scripts};
+use crate::shell::packages::{program, python_module, real_commands};
 use crate::shell::{Command, Word};
 use crate::syntax::{SyntaxKind, TextRange};
 use crate::{Severity, rules::DiagnosticExt};
@@ -672,12 +672,12 @@ pub(crate) fn scan_runs(
 ) -> Vec<(TextRange, String)> {
     let mut found: Vec<(TextRange, String)> = Vec::new();
     let mut scripts = Vec::new();
-    for run in run_scripts(ctx.file(), ctx.build, &[""]) {
+    for run in ctx.run_scripts(&[""]) {
         scripts.extend(script_heredocs(&run.scripts[1..]));
         if !run.line_script {
             scripts.extend(script_heredocs(&run.scripts[..1]));
         }
-        for (_, real) in real_commands(&run) {
+        for (_, real) in real_commands(run) {
             let command = &real.command;
             if command.recovered {
                 continue;

@@ -4,7 +4,7 @@
 use crate::Diagnostic;
 use crate::ast::Instruction;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
-use crate::shell::packages::{program, real_commands, run_scripts};
+use crate::shell::packages::{program, real_commands};
 use crate::syntax::{SyntaxKind, TextRange};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -123,8 +123,8 @@ impl Rule for WorldWritablePermissions {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut found: Vec<(TextRange, String)> = Vec::new();
-        for run in run_scripts(ctx.file(), ctx.build, &["chmod", "mkdir", "install"]) {
-            for (_, real) in real_commands(&run) {
+        for run in ctx.run_scripts(&["chmod", "mkdir", "install"]) {
+            for (_, real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered {
                     continue;
