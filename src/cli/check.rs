@@ -256,6 +256,7 @@ fn check_one(
     config: &Config,
     relative: &str,
     options: &CheckOptions<'_>,
+    today: crate::suppress::Date,
 ) -> Result<Checked, String> {
     let text = read_input(input)?;
     let ignore_file = match &input.path {
@@ -273,6 +274,7 @@ fn check_one(
         shellcheck: process
             .as_ref()
             .map(|p| p as &dyn crate::shellcheck::ShellCheck),
+        today: Some(today),
     };
     let mut checked = Checked {
         display: input.display.clone(),
@@ -360,6 +362,13 @@ fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
 pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     let mut errors = Vec::new();
     let inputs = collect_inputs(options.paths, options.stdin_filename, &mut errors);
+    let today = match super::today() {
+        Ok(today) => today,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let mut configs = match Configs::new(options) {
         Ok(configs) => configs,
         Err(e) => {
@@ -379,7 +388,7 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     }
     let results: Vec<Result<Checked, String>> = jobs
         .par_iter()
-        .map(|(input, config, relative)| check_one(input, config, relative, options))
+        .map(|(input, config, relative)| check_one(input, config, relative, options, today))
         .collect();
     let mut checked = Vec::new();
     for result in results {

@@ -196,6 +196,32 @@ impl FailLevel {
     }
 }
 
+/// The environment variable that sets today's date (`YYYY-MM-DD`) for pragma expiry, in
+/// place of the clock: for reproducible runs and tests.
+pub(crate) const TODAY_VARIABLE: &str = "DFLINT_TODAY";
+
+/// Today's date, which `expires=` dates of pragmas are compared with: `DFLINT_TODAY` when
+/// set, else the system clock's date in UTC.
+///
+/// # Errors
+/// When `DFLINT_TODAY` is not a date, or the clock is before 1970.
+pub(crate) fn today() -> Result<crate::suppress::Date, String> {
+    if let Some(value) = std::env::var_os(TODAY_VARIABLE) {
+        let value = value.to_string_lossy();
+        return crate::suppress::Date::parse(&value).ok_or_else(|| {
+            format!("{TODAY_VARIABLE}: `{value}` is not a date (expected YYYY-MM-DD)")
+        });
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| format!("the system clock is before 1970: {e}"))?
+        .as_secs();
+    i64::try_from(seconds / 86_400)
+        .ok()
+        .and_then(crate::suppress::Date::from_days_since_epoch)
+        .ok_or_else(|| "the system clock is out of range".to_string())
+}
+
 /// Exit code: no findings at or above the failure threshold.
 const EXIT_CLEAN: u8 = 0;
 /// Exit code: findings at or above the failure threshold.
