@@ -6,18 +6,20 @@
 //! A finding's fingerprint hashes, with [`stable_hash`]:
 //!
 //! 1. its code (`DFL3006`);
-//! 2. the text of the instruction it starts in, as the builder reads it: line continuations
-//!    and the comment lines inside them removed, every run of white space collapsed to one
-//!    space (a finding outside any instruction takes the trimmed text of its line);
-//! 3. the flagged text itself, normalised the same way.
+//! 2. the keyword of the instruction it starts in (`RUN`; a finding outside any instruction,
+//!    such as one on a pragma comment, takes the trimmed text of its line instead);
+//! 3. the flagged text itself, as the builder reads it: line continuations and the comment
+//!    lines inside them removed, every run of white space collapsed to one space (for an
+//!    empty range, the whole instruction's text, normalised the same way).
 //!
-//! Line and column numbers, the file's path, the message, the severity and everything
-//! outside the flagged instruction stay out of it. So it changes when the flagged
-//! instruction's text changes (other than in white space and line breaks), when the rule's
-//! code changes, or when the flagged part moves to another instruction; it survives
-//! reindenting, re-wrapping, moving the instruction, and any edit elsewhere in the file.
-//! Identical findings (same fingerprint in the same file) are told apart by their
-//! occurrence: 0 for the first in file order, 1 for the next, and so on.
+//! Line and column numbers, the file's path, the message, the severity and the rest of the
+//! instruction stay out of it. So it changes when the flagged text changes (other than in
+//! white space and line breaks), when the rule's code changes, or when the flagged text
+//! moves to an instruction of another kind; it survives reindenting, re-wrapping, moving
+//! the instruction, fixing another finding in the same instruction, and any edit elsewhere
+//! in the file. Identical findings (same fingerprint in the same file) are told apart by
+//! their occurrence: 0 for the first in file order, 1 for the next, and so on; a baseline
+//! compares their counts.
 
 use crate::Diagnostic;
 use crate::syntax::{SyntaxNode, TextRange, parse};
@@ -56,10 +58,18 @@ pub fn fingerprints(source: &str, diagnostics: &[Diagnostic]) -> Vec<Fingerprint
                 .find(|n| n.range().start <= start && start < n.range().end)
                 .or_else(|| nodes.iter().find(|n| n.range().end == start));
             let (context, snippet) = match node {
-                Some(node) => (
-                    logical_text(source, *node, node.range()),
-                    logical_text(source, *node, d.range),
-                ),
+                Some(node) => {
+                    let keyword = node
+                        .logical_tokens()
+                        .find(|t| !t.text().trim().is_empty())
+                        .map(|t| t.text().to_ascii_uppercase())
+                        .unwrap_or_default();
+                    let mut snippet = logical_text(source, *node, d.range);
+                    if snippet.is_empty() {
+                        snippet = logical_text(source, *node, node.range());
+                    }
+                    (keyword, snippet)
+                }
                 None => (line_text(source, start), collapse(slice(source, d.range))),
             };
             let hash = stable_hash(&[d.code, &context, &snippet]);
@@ -165,8 +175,8 @@ mod tests {
         };
         assert_eq!(
             f.hash,
-            stable_hash(&[code, "MAINTAINER me", "MAINTAINER"]),
-            "the code, the instruction and the flagged text"
+            stable_hash(&[code, "MAINTAINER", "MAINTAINER"]),
+            "the code, the instruction's keyword and the flagged text"
         );
         assert_eq!(f.occurrence, 0);
     }
@@ -184,10 +194,12 @@ mod tests {
             "FROM alpine:3.20\n  RUN apt-get update \\\n# why\n      &&   apt-get install -y curl\nUSER app\n",
             // Other instructions edited, CRLF line endings.
             "FROM alpine:3.20\r\nENV A=1\r\nRUN apt-get update && apt-get install -y curl\r\nUSER other\r\n",
+            // Another part of the same instruction fixed.
+            "FROM alpine:3.20\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
         ] {
             assert_eq!(hash_of(after, code), original, "{after}");
         }
-        // Editing the flagged instruction itself makes it another finding.
+        // Editing the flagged text makes it another finding.
         let edited = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y wget\nUSER app\n";
         let changed = hash_of(edited, code);
         assert_eq!(changed.len(), 1);
@@ -203,10 +215,10 @@ mod tests {
             .map(|(_, f)| f)
             .collect();
         assert_eq!(prints.len(), 3);
-        assert_eq!(prints[0].hash, prints[1].hash);
-        assert_ne!(prints[0].hash, prints[2].hash);
+        // The flagged text is `MAINTAINER` each time.
+        assert!(prints.iter().all(|f| f.hash == prints[0].hash));
         let occurrences: Vec<u32> = prints.iter().map(|f| f.occurrence).collect();
-        assert_eq!(occurrences, [0, 1, 0]);
+        assert_eq!(occurrences, [0, 1, 2]);
         assert_ne!(
             prints[0].located("Dockerfile"),
             prints[1].located("Dockerfile")

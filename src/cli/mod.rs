@@ -131,6 +131,14 @@ struct CheckArgs {
     /// Report suppression pragmas that suppress nothing.
     #[arg(long)]
     report_unused_ignores: bool,
+    /// Report only the findings this baseline file (written by `--write-baseline`) does not
+    /// hold; the count of hidden ones goes to standard error.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this baseline file (with `--baseline`: only those it already
+    /// holds, so that it shrinks as findings are fixed) and report the others.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Check RUN scripts with ShellCheck: when the `shellcheck` binary is on PATH (auto,
     /// the default unless the configuration's `shellcheck` says otherwise), always (a
     /// missing binary is an error) or never.
@@ -356,6 +364,8 @@ fn run_check(args: &CheckArgs) -> u8 {
         unsafe_fixes: args.unsafe_fixes,
         diff: args.diff,
         report_unused_ignores: args.report_unused_ignores,
+        baseline: args.baseline.as_deref(),
+        write_baseline: args.write_baseline.as_deref(),
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
     })
 }
