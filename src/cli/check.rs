@@ -90,6 +90,17 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
         help_uri: format!("{DOCS_URL}{}", k.code()),
         severity: Severity::Error,
     }));
+    infos.extend(crate::PRAGMA_CODES.iter().map(|p| RuleInfo {
+        code: p.code,
+        name: p.name,
+        summary: p.summary,
+        help_uri: format!("{DOCS_URL}{}", p.code),
+        severity: if *p == crate::UNUSED_SUPPRESSION {
+            Severity::Info
+        } else {
+            Severity::Warning
+        },
+    }));
     infos
 }
 
