@@ -10,7 +10,7 @@ use crate::semantic::compare::Area;
 use crate::semantic::context::IgnoreFile;
 use crate::semantic::{BuildOptions, ProblemKind, evaluate};
 use crate::shellcheck::ShellCheck;
-use crate::suppress::{PragmaSource, Suppressions};
+use crate::suppress::{Date, PragmaSource, Suppressions};
 use crate::syntax::{SyntaxErrorCode, parse};
 
 /// What a check needs besides the text.
@@ -28,11 +28,14 @@ pub struct Settings<'a> {
     /// Runs ShellCheck on the RUN scripts (see [`crate::shellcheck`]); `None` to skip it.
     /// The fix loop never runs it: [`fix_with`] runs it once on the fixed text.
     pub shellcheck: Option<&'a dyn ShellCheck>,
+    /// Today's date, which pragmas' `expires=` dates are compared with: the shells read it
+    /// from the clock. `None`: no pragma expires.
+    pub today: Option<Date>,
 }
 
 impl<'a> Settings<'a> {
     /// Settings for a file named `Dockerfile` with `config`: no build context, no
-    /// ShellCheck, unused pragmas not reported.
+    /// ShellCheck, unused pragmas not reported, no date (pragmas do not expire).
     #[must_use]
     pub fn new(config: &'a Config) -> Self {
         Settings {
@@ -41,14 +44,61 @@ impl<'a> Settings<'a> {
             report_unused_ignores: false,
             ignore_file: &IgnoreFile::Unknown,
             shellcheck: None,
+            today: None,
         }
     }
 }
 
+/// A code of a finding about a suppression pragma itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PragmaCode {
+    /// The stable code, such as `DFL0201`.
+    pub code: &'static str,
+    /// The kebab-case name.
+    pub name: &'static str,
+    /// One sentence: what is reported.
+    pub summary: &'static str,
+}
+
 /// A pragma names a code no rule answers to.
-pub const UNKNOWN_SUPPRESSION: (&str, &str) = ("DFL0201", "unknown-suppression");
+pub const UNKNOWN_SUPPRESSION: PragmaCode = PragmaCode {
+    code: "DFL0201",
+    name: "unknown-suppression",
+    summary: "A suppression pragma names a code no rule answers to.",
+};
 /// A pragma suppresses nothing.
-pub const UNUSED_SUPPRESSION: (&str, &str) = ("DFL0202", "unused-suppression");
+pub const UNUSED_SUPPRESSION: PragmaCode = PragmaCode {
+    code: "DFL0202",
+    name: "unused-suppression",
+    summary: "A suppression pragma suppresses nothing.",
+};
+/// A `# dflint` comment meant as a pragma cannot be read.
+pub const INVALID_SUPPRESSION: PragmaCode = PragmaCode {
+    code: "DFL0203",
+    name: "invalid-suppression",
+    summary: "A `# dflint` suppression pragma cannot be read, so it suppresses nothing.",
+};
+/// A pragma's `expires=` date has passed.
+pub const EXPIRED_SUPPRESSION: PragmaCode = PragmaCode {
+    code: "DFL0204",
+    name: "expired-suppression",
+    summary: "A suppression pragma's `expires=` date has passed, so it suppresses nothing.",
+};
+/// A pragma gives no reason while the configuration requires one.
+pub const SUPPRESSION_WITHOUT_REASON: PragmaCode = PragmaCode {
+    code: "DFL0205",
+    name: "suppression-without-reason",
+    summary: "A suppression pragma gives no reason, and `require-ignore-reason` is on.",
+};
+
+/// Every code of a finding about a pragma, in code order.
+pub const PRAGMA_CODES: &[PragmaCode] = &[
+    UNKNOWN_SUPPRESSION,
+    UNUSED_SUPPRESSION,
+    INVALID_SUPPRESSION,
+    EXPIRED_SUPPRESSION,
+    SUPPRESSION_WITHOUT_REASON,
+];
 
 /// The identity configuration selects a diagnostic by.
 fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
@@ -81,8 +131,7 @@ pub fn known_codes() -> Vec<RuleId<'static>> {
             .iter()
             .map(|k| plain(k.code(), k.as_str(), k.aliases())),
     );
-    ids.push(plain(UNKNOWN_SUPPRESSION.0, UNKNOWN_SUPPRESSION.1, &[]));
-    ids.push(plain(UNUSED_SUPPRESSION.0, UNUSED_SUPPRESSION.1, &[]));
+    ids.extend(PRAGMA_CODES.iter().map(|p| plain(p.code, p.name, &[])));
     ids
 }
 
@@ -143,14 +192,14 @@ fn shellcheck_diagnostics(
 }
 
 fn pragma_diagnostic(
-    code: (&'static str, &'static str),
+    code: PragmaCode,
     severity: Severity,
     range: crate::syntax::TextRange,
     message: String,
 ) -> Diagnostic {
     Diagnostic {
-        code: code.0,
-        name: code.1,
+        code: code.code,
+        name: code.name,
         category: Category::Pragma,
         aliases: &[],
         severity,
@@ -159,6 +208,98 @@ fn pragma_diagnostic(
         range,
         fix: None,
     }
+}
+
+/// The findings about the pragmas themselves, once every diagnostic went through
+/// `suppressions`: unknown codes, unreadable `# dflint` comments, expired pragmas, missing
+/// reasons (when required) and, when asked, codes that suppressed nothing.
+fn pragma_findings(
+    suppressions: &Suppressions,
+    settings: &Settings<'_>,
+    shellcheck_ran: bool,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let from_dflint = |range: crate::syntax::TextRange| {
+        suppressions
+            .pragma_at(range.start)
+            .is_some_and(|p| p.source == PragmaSource::Dflint)
+    };
+    let unknown = suppressions.unknown_codes(&is_known);
+    for (code, range) in unknown.iter().filter(|(_, r)| from_dflint(*r)) {
+        found.push(pragma_diagnostic(
+            UNKNOWN_SUPPRESSION,
+            Severity::Warning,
+            *range,
+            format!("`{code}` is not a dflint code, rule name or alias"),
+        ));
+    }
+    for malformed in suppressions.malformed() {
+        let mut d = pragma_diagnostic(
+            INVALID_SUPPRESSION,
+            Severity::Warning,
+            malformed.range,
+            malformed.message.clone(),
+        );
+        d.help = Some(
+            "a pragma reads `# dflint [global|stage] ignore=CODE[,CODE] [reason=\"...\"] \
+             [expires=YYYY-MM-DD]`; until it does, it suppresses nothing"
+                .to_string(),
+        );
+        found.push(d);
+    }
+    for pragma in suppressions.pragmas() {
+        if let Some((date, range)) = pragma.expires.filter(|_| pragma.expired) {
+            let mut d = pragma_diagnostic(
+                EXPIRED_SUPPRESSION,
+                Severity::Warning,
+                range,
+                format!("this suppression expired on {date}"),
+            );
+            d.help = Some(
+                "the findings it suppressed are reported again: fix them, or move the date \
+                 if the reason still holds"
+                    .to_string(),
+            );
+            found.push(d);
+        }
+        let needs_reason = settings.config.require_ignore_reason
+            && pragma.source != PragmaSource::BuildKit
+            && pragma.reason.is_none();
+        if needs_reason {
+            let mut d = pragma_diagnostic(
+                SUPPRESSION_WITHOUT_REASON,
+                Severity::Warning,
+                pragma.range,
+                "this suppression gives no reason".to_string(),
+            );
+            d.help = Some(match pragma.source {
+                PragmaSource::Hadolint => {
+                    "say why after the codes: `# hadolint ignore=CODE # reason`".to_string()
+                }
+                _ => "say why after the codes: `reason=\"...\"` or `-- reason`".to_string(),
+            });
+            found.push(d);
+        }
+    }
+    if settings.report_unused_ignores {
+        for (code, range) in suppressions.unused() {
+            let buildkit = suppressions
+                .pragma_at(range.start)
+                .is_some_and(|p| p.source == PragmaSource::BuildKit);
+            // Without ShellCheck's findings, whether its codes suppress something is
+            // unknown.
+            let unchecked = !shellcheck_ran && crate::shellcheck::is_selector(&code);
+            if !buildkit && !unchecked && !unknown.iter().any(|(_, r)| *r == range) {
+                found.push(pragma_diagnostic(
+                    UNUSED_SUPPRESSION,
+                    Severity::Info,
+                    range,
+                    format!("`{code}` suppresses nothing here"),
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// Checks a Dockerfile: syntax errors, the build problems the engine finds, and the
@@ -191,45 +332,23 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     let shellcheck_ran = shellcheck.is_some();
     found.extend(shellcheck.into_iter().flatten());
     if !config.disable_ignore_pragma {
-        let suppressions = Suppressions::collect(&parsed);
+        let mut suppressions = Suppressions::collect(&parsed);
+        if let Some(today) = settings.today {
+            suppressions.expire(today);
+        }
         // Syntax errors cannot be suppressed: the builder rejects the file anyway.
         found.retain(|d| !suppressions.is_suppressed(d.range, &|code| d.answers_to(code)));
         diagnostics.retain(|d| {
             d.category == Category::Syntax
                 || !suppressions.is_suppressed(d.range, &|code| d.answers_to(code))
         });
-        let from_dflint = |range: crate::syntax::TextRange| {
-            suppressions
-                .pragma_at(range.start)
-                .is_some_and(|p| p.source == PragmaSource::Dflint)
-        };
-        let unknown = suppressions.unknown_codes(&is_known);
-        for (code, range) in unknown.iter().filter(|(_, r)| from_dflint(*r)) {
-            found.push(pragma_diagnostic(
-                UNKNOWN_SUPPRESSION,
-                Severity::Warning,
-                *range,
-                format!("`{code}` is not a dflint code, rule name or alias"),
-            ));
+        let mut about_pragmas = pragma_findings(&suppressions, settings, shellcheck_ran);
+        // Like syntax errors, they are reported unless explicitly ignored.
+        about_pragmas.retain(|d| !config.ignore.iter().any(|s| d.answers_to(s)));
+        for d in &mut about_pragmas {
+            d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);
         }
-        if settings.report_unused_ignores {
-            for (code, range) in suppressions.unused() {
-                let buildkit = suppressions
-                    .pragma_at(range.start)
-                    .is_some_and(|p| p.source == PragmaSource::BuildKit);
-                // Without ShellCheck's findings, whether its codes suppress something is
-                // unknown.
-                let unchecked = !shellcheck_ran && crate::shellcheck::is_selector(&code);
-                if !buildkit && !unchecked && !unknown.iter().any(|(_, r)| *r == range) {
-                    found.push(pragma_diagnostic(
-                        UNUSED_SUPPRESSION,
-                        Severity::Info,
-                        range,
-                        format!("`{code}` suppresses nothing here"),
-                    ));
-                }
-            }
-        }
+        found.extend(about_pragmas);
     }
     diagnostics.extend(found);
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));

@@ -6,10 +6,12 @@
 //! terminal: the [`cli`] and the language server ([`lsp`]).
 
 pub mod ast;
+pub mod baseline;
 mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod fix;
 pub mod ide;
 pub mod lsp;
@@ -21,7 +23,10 @@ pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
 
-pub use check::{Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with};
+pub use check::{
+    EXPIRED_SUPPRESSION, INVALID_SUPPRESSION, PRAGMA_CODES, PragmaCode, SUPPRESSION_WITHOUT_REASON,
+    Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with,
+};
 pub use diagnostic::{Category, Diagnostic, Severity};
 
 /// Checks a Dockerfile's text with the default configuration: syntax errors, build

@@ -4,14 +4,18 @@
 //!
 //! Forms read (keywords are case-insensitive, codes are kept as written):
 //!
-//! * `# dflint ignore=CODE[,CODE...] [-- reason]`: the next instruction, skipping blank
-//!   lines and other comment lines.
+//! * `# dflint ignore=CODE[,CODE...] [reason="..."] [expires=YYYY-MM-DD] [-- reason]`: the
+//!   next instruction, skipping blank lines and other comment lines. The reason is
+//!   `reason="..."` (double quotes, `\"` and `\\` escaped; a single word needs no quotes) or
+//!   the text after `--` (or after a `#`). From the day after `expires`, the pragma suppresses
+//!   nothing (see [`Suppressions::expire`]).
 //! * `# dflint global ignore=...`: the whole file.
-//! * `# dflint stage ignore=...`: the stage whose `FROM` comes next.
+//! * `# dflint stage ignore=...`: the stage whose `FROM` comes next. Both take the same
+//!   options.
 //! * `# hadolint ignore=...`: the instruction on the very next line, as hadolint reads it
 //!   (a blank line or another comment in between breaks it). `# hadolint global ignore=...`:
 //!   the whole file. `# hadolint stage ignore=...`: the stage whose `FROM` is on the next line.
-//!   A trailing `# comment` is taken as the reason.
+//!   A trailing `# comment` is taken as the reason; hadolint's pragmas take no options.
 //! * BuildKit's `# check=skip=A,B` parser directive (the whole file; `skip=all` matches every
 //!   code), and a `# check=skip=...` comment in the comment block right above an instruction
 //!   (that instruction only; only the first `check=` comment of the block counts and only the
@@ -75,6 +79,10 @@ pub struct Pragma {
     pub applies_to: Option<TextRange>,
     /// Written on a comment line inside a continued instruction, where it has no effect.
     pub in_continuation: bool,
+    /// The last day the pragma suppresses (`expires=`), with the range of the date.
+    pub expires: Option<(Date, TextRange)>,
+    /// Past its expiry date (set by [`Suppressions::expire`]): it suppresses nothing.
+    pub expired: bool,
 }
 
 impl Pragma {
@@ -82,7 +90,7 @@ impl Pragma {
     /// the others when the offset lies within [`Pragma::applies_to`] (its end included).
     #[must_use]
     pub fn covers(&self, offset: u32) -> bool {
-        if self.in_continuation {
+        if self.in_continuation || self.expired {
             return false;
         }
         match self.kind {
@@ -106,7 +114,16 @@ pub struct Suppressions {
     pragmas: Vec<Pragma>,
     /// For each pragma, for each of its codes, how many diagnostics it suppressed.
     used: Vec<Vec<Cell<u32>>>,
-    malformed: Vec<TextRange>,
+    malformed: Vec<Malformed>,
+}
+
+/// A `# dflint` comment meant as a pragma that cannot be read: it suppresses nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    /// The part that cannot be read (the whole comment when no part is to blame).
+    pub range: TextRange,
+    /// What is wrong, as one sentence without a trailing period.
+    pub message: String,
 }
 
 /// A file-level element that matters for finding what a comment applies to.
@@ -155,7 +172,7 @@ impl Suppressions {
         out.check_comments(&items);
         out.continuation_pragmas(&instructions);
         out.pragmas.sort_by_key(|p| (p.range.start, p.range.end));
-        out.malformed.sort_by_key(|r| r.start);
+        out.malformed.sort_by_key(|m| m.range.start);
         out.used = out
             .pragmas
             .iter()
@@ -172,8 +189,8 @@ impl Suppressions {
             };
             let parsed = match parse_ignore_pragma(text) {
                 Parsed::NotPragma => continue,
-                Parsed::Malformed => {
-                    self.malformed.push(range);
+                Parsed::Malformed(problem) => {
+                    self.malformed.push(problem.locate(range));
                     continue;
                 }
                 Parsed::Pragma(p) => p,
@@ -224,6 +241,8 @@ impl Suppressions {
                 range: node.range(),
                 applies_to: None,
                 in_continuation: false,
+                expires: None,
+                expired: false,
             });
         }
     }
@@ -279,7 +298,7 @@ impl Suppressions {
                             self.pragmas.push(pragma);
                         }
                     }
-                    Parsed::Malformed => self.malformed.push(range),
+                    Parsed::Malformed(problem) => self.malformed.push(problem.locate(range)),
                     Parsed::Pragma(p) => self.pragmas.push(p.into_pragma(range, None, true)),
                 }
             }
@@ -302,8 +321,16 @@ impl Suppressions {
     /// the tool name) but do not read as one, such as `# dflint ignore DFL3006` or
     /// `# dflint: ignore=DFL3006`. They suppress nothing.
     #[must_use]
-    pub fn malformed(&self) -> &[TextRange] {
+    pub fn malformed(&self) -> &[Malformed] {
         &self.malformed
+    }
+
+    /// Marks the pragmas whose expiry date is before `today` as expired: from then on they
+    /// suppress nothing, so the diagnostics they hid come back.
+    pub fn expire(&mut self, today: Date) {
+        for pragma in &mut self.pragmas {
+            pragma.expired = pragma.expires.is_some_and(|(date, _)| date < today);
+        }
     }
 
     /// Whether a diagnostic starting at `range.start` is suppressed, `matches` telling whether
@@ -344,12 +371,13 @@ impl Suppressions {
     /// Pragma codes that have suppressed nothing so far, in source order: call it after every
     /// diagnostic went through [`Suppressions::is_suppressed`]. Unknown codes, codes of
     /// pragmas that apply to nothing and codes of pragmas inside continued instructions are
-    /// all among them.
+    /// all among them; codes of expired pragmas are not.
     #[must_use]
     pub fn unused(&self) -> Vec<(String, TextRange)> {
         self.pragmas
             .iter()
             .zip(&self.used)
+            .filter(|(p, _)| !p.expired)
             .flat_map(|(p, used)| {
                 p.codes
                     .iter()
@@ -405,6 +433,8 @@ fn check_comment_pragma(range: TextRange, text: &str, in_continuation: bool) -> 
         range,
         applies_to: None,
         in_continuation,
+        expires: None,
+        expired: false,
     })
 }
 
@@ -501,8 +531,38 @@ fn offset(n: usize) -> u32 {
 /// A `# dflint ...` or `# hadolint ...` comment, read.
 enum Parsed {
     NotPragma,
-    Malformed,
+    Malformed(Problem),
     Pragma(ParsedPragma),
+}
+
+/// What is wrong with a comment meant as a pragma: a byte range into the comment (`None`:
+/// the whole comment) and a message.
+struct Problem(Option<Range<usize>>, String);
+
+/// What a `# dflint` comment must look like, for messages.
+const PRAGMA_SHAPE: &str =
+    "`# dflint [global|stage] ignore=CODE[,CODE] [reason=\"...\"] [expires=YYYY-MM-DD]`";
+
+impl Problem {
+    fn whole() -> Problem {
+        Problem(
+            None,
+            format!("this comment does not read as a suppression pragma (expected {PRAGMA_SHAPE})"),
+        )
+    }
+
+    fn locate(self, comment: TextRange) -> Malformed {
+        let range = self.0.map_or(comment, |r| {
+            TextRange::new(
+                comment.start + offset(r.start),
+                comment.start + offset(r.end),
+            )
+        });
+        Malformed {
+            range,
+            message: self.1,
+        }
+    }
 }
 
 struct ParsedPragma {
@@ -511,6 +571,8 @@ struct ParsedPragma {
     /// Codes with byte ranges into the comment.
     codes: Vec<(String, Range<usize>)>,
     reason: Option<String>,
+    /// The expiry date with its byte range into the comment.
+    expires: Option<(Date, Range<usize>)>,
 }
 
 impl ParsedPragma {
@@ -520,13 +582,13 @@ impl ParsedPragma {
         applies_to: Option<TextRange>,
         in_continuation: bool,
     ) -> Pragma {
+        let at = |r: Range<usize>| {
+            TextRange::new(range.start + offset(r.start), range.start + offset(r.end))
+        };
         let codes = self
             .codes
             .into_iter()
-            .map(|(code, r)| {
-                let at = |n: usize| range.start + offset(n);
-                (code, TextRange::new(at(r.start), at(r.end)))
-            })
+            .map(|(code, r)| (code, at(r)))
             .collect();
         Pragma {
             kind: self.kind,
@@ -536,11 +598,14 @@ impl ParsedPragma {
             range,
             applies_to,
             in_continuation,
+            expires: self.expires.map(|(date, r)| (date, at(r))),
+            expired: false,
         }
     }
 }
 
-/// Reads `# <tool> [global|stage] ignore=CODE[,CODE...] [-- reason | # reason]`.
+/// Reads `# <tool> [global|stage] ignore=CODE[,CODE...] [options] [-- reason | # reason]`;
+/// the options (`reason=`, `expires=`) are dflint's only.
 fn parse_ignore_pragma(text: &str) -> Parsed {
     let mut c = Cursor::new(text);
     if !c.eat('#') {
@@ -567,12 +632,12 @@ fn parse_ignore_pragma(text: &str) -> Parsed {
     if !meant {
         return Parsed::NotPragma;
     }
-    let fail = match source {
-        PragmaSource::Dflint => Parsed::Malformed,
+    let fail = || match source {
+        PragmaSource::Dflint => Parsed::Malformed(Problem::whole()),
         _ => Parsed::NotPragma,
     };
     if !c.skip_space() {
-        return fail;
+        return fail();
     }
     let kind = if c.eat_keyword("global") {
         PragmaKind::File
@@ -582,14 +647,14 @@ fn parse_ignore_pragma(text: &str) -> Parsed {
         PragmaKind::NextInstruction
     };
     if kind != PragmaKind::NextInstruction && !c.skip_space() {
-        return fail;
+        return fail();
     }
     if !c.eat_keyword("ignore") {
-        return fail;
+        return fail();
     }
     c.skip_space();
     if !c.eat('=') {
-        return fail;
+        return fail();
     }
     let mut codes = Vec::new();
     loop {
@@ -608,23 +673,222 @@ fn parse_ignore_pragma(text: &str) -> Parsed {
         }
     }
     if codes.is_empty() {
-        return fail;
+        return fail();
     }
-    let rest = c.rest().trim_end();
-    let reason = if rest.is_empty() {
-        None
-    } else if let Some(reason) = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#')) {
-        let reason = reason.trim();
-        (!reason.is_empty()).then(|| reason.to_string())
-    } else {
-        return fail;
-    };
-    Parsed::Pragma(ParsedPragma {
+    let mut pragma = ParsedPragma {
         source,
         kind,
         codes,
-        reason,
-    })
+        reason: None,
+        expires: None,
+    };
+    if source == PragmaSource::Dflint {
+        return match read_options(&mut c, &mut pragma) {
+            Ok(()) => Parsed::Pragma(pragma),
+            Err(problem) => Parsed::Malformed(problem),
+        };
+    }
+    let rest = c.rest().trim_end();
+    if !rest.is_empty() {
+        let Some(reason) = trailing_reason(rest) else {
+            return fail();
+        };
+        pragma.reason = reason;
+    }
+    Parsed::Pragma(pragma)
+}
+
+/// The reason after `--` or `#` (`Some(None)` when only the marker is there); `None` when
+/// `rest` starts with neither.
+fn trailing_reason(rest: &str) -> Option<Option<String>> {
+    let reason = rest.strip_prefix("--").or_else(|| rest.strip_prefix('#'))?;
+    let reason = reason.trim();
+    Some((!reason.is_empty()).then(|| reason.to_string()))
+}
+
+/// Reads a `# dflint` pragma's options after its codes: `reason=VALUE`, `expires=DATE`, each
+/// at most once, in any order, then optionally `-- reason` or `# reason`.
+fn read_options(c: &mut Cursor<'_>, pragma: &mut ParsedPragma) -> Result<(), Problem> {
+    let mut seen_reason = false;
+    loop {
+        c.skip_space();
+        let rest = c.rest().trim_end();
+        if rest.is_empty() {
+            return Ok(());
+        }
+        if let Some(reason) = trailing_reason(rest) {
+            if !seen_reason {
+                pragma.reason = reason;
+            }
+            return Ok(());
+        }
+        let key_start = c.pos;
+        c.take_while(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+        let key = &c.text[key_start..c.pos];
+        if key.is_empty() || !c.rest().starts_with('=') {
+            c.pos = key_start;
+            c.take_while(|ch| !ch.is_whitespace());
+            return Err(Problem(
+                Some(key_start..c.pos),
+                format!(
+                    "unexpected `{}` after the codes (expected `reason=\"...\"`, \
+                     `expires=YYYY-MM-DD` or `-- reason`)",
+                    &c.text[key_start..c.pos]
+                ),
+            ));
+        }
+        let key_range = key_start..c.pos;
+        let lower = key.to_ascii_lowercase();
+        let repeated = match lower.as_str() {
+            "reason" => seen_reason,
+            "expires" => pragma.expires.is_some(),
+            _ => {
+                return Err(Problem(
+                    Some(key_range),
+                    format!("unknown pragma option `{key}` (expected `reason` or `expires`)"),
+                ));
+            }
+        };
+        if repeated {
+            return Err(Problem(
+                Some(key_range),
+                format!("`{lower}` is given twice"),
+            ));
+        }
+        c.eat('=');
+        let (value, value_range) = read_value(c)?;
+        if lower == "reason" {
+            seen_reason = true;
+            let value = value.trim();
+            pragma.reason = (!value.is_empty()).then(|| value.to_string());
+        } else {
+            let date = Date::parse(&value).ok_or_else(|| {
+                Problem(
+                    Some(if value_range.is_empty() {
+                        key_range.start..value_range.end
+                    } else {
+                        value_range.clone()
+                    }),
+                    format!("`{value}` is not a date (expected `expires=YYYY-MM-DD`)"),
+                )
+            })?;
+            pragma.expires = Some((date, value_range));
+        }
+    }
+}
+
+/// An option's value: a double-quoted string (`\"` and `\\` escaped) or a word up to the
+/// next white space, with its byte range (quotes included).
+fn read_value(c: &mut Cursor<'_>) -> Result<(String, Range<usize>), Problem> {
+    let start = c.pos;
+    if !c.eat('"') {
+        c.take_while(|ch| !ch.is_whitespace());
+        return Ok((c.text[start..c.pos].to_string(), start..c.pos));
+    }
+    let mut value = String::new();
+    let mut chars = c.rest().char_indices();
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '"' => {
+                c.pos += i + 1;
+                let end = c.pos;
+                if c.rest().starts_with(|ch: char| !ch.is_whitespace()) {
+                    c.take_while(|ch| !ch.is_whitespace());
+                    return Err(Problem(
+                        Some(end..c.pos),
+                        "a quoted value must be followed by a space".to_string(),
+                    ));
+                }
+                return Ok((value, start..end));
+            }
+            '\\' => match chars.next() {
+                Some((_, next @ ('"' | '\\'))) => value.push(next),
+                Some((_, next)) => {
+                    value.push('\\');
+                    value.push(next);
+                }
+                None => value.push('\\'),
+            },
+            _ => value.push(ch),
+        }
+    }
+    let end = start + c.rest().trim_end().len() + 1;
+    Err(Problem(
+        Some(start..end),
+        "the quoted value has no closing `\"`".to_string(),
+    ))
+}
+
+/// A calendar date, as pragmas write it (`2027-03-31`) and as the shells pass today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// The date if it exists.
+    #[must_use]
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` (exactly those digits), a date that exists.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        let digits = |r: Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+            return None;
+        }
+        Date::new(
+            text[0..4].parse().ok()?,
+            text[5..7].parse().ok()?,
+            text[8..10].parse().ok()?,
+        )
+    }
+
+    /// The date `days` days after 1970-01-01 (the Unix epoch), in the proleptic Gregorian
+    /// calendar; `None` outside years 0 to 9999.
+    #[must_use]
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // Howard Hinnant's `civil_from_days`.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year).ok().filter(|y| *y <= 9999)?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// A position in a comment's text.
@@ -685,9 +949,16 @@ impl<'a> Cursor<'a> {
 /// The edit that makes a `# dflint ignore=` pragma suppress `name` on the file-level
 /// instruction holding `at`: a new comment line above the instruction, with its
 /// indentation and line ending, or `,name` appended to the codes of the `# dflint ignore=`
-/// pragma already there. `None` when no instruction holds `at`.
+/// pragma already there. With `with_reason` (the configuration requires reasons), a new
+/// pragma gets an empty `reason=""` for the user to fill in. `None` when no instruction
+/// holds `at`.
 #[must_use]
-pub fn ignore_edit(parse: &Parse, at: u32, name: &str) -> Option<crate::fix::Edit> {
+pub fn ignore_edit(
+    parse: &Parse,
+    at: u32,
+    name: &str,
+    with_reason: bool,
+) -> Option<crate::fix::Edit> {
     let source = parse.tree().source();
     let instruction = parse.tree().root().children().find(|n| {
         Instruction::cast(*n).is_some() && n.range().start <= at && at <= n.range().end
@@ -711,7 +982,10 @@ pub fn ignore_edit(parse: &Parse, at: u32, name: &str) -> Option<crate::fix::Edi
     let newline = if crlf { "\r\n" } else { "\n" };
     Some(crate::fix::Edit::insert(
         offset(line_start),
-        format!("{indent}# dflint ignore={name}{newline}"),
+        format!(
+            "{indent}# dflint ignore={name}{}{newline}",
+            if with_reason { " reason=\"\"" } else { "" }
+        ),
     ))
 }
 
@@ -1143,17 +1417,161 @@ mod tests {
         let src = "# dflint ignore DFL1\n# dflint: ignore=DFL1\n# dflint ignore=\n# dflint ignore=A B\n# dflint globalignore=A\n# hadolint ignore DL1\nFROM a\n";
         let s = collect(src);
         assert!(s.pragmas().is_empty(), "{s:?}");
-        let lines: Vec<_> = s.malformed().iter().map(|r| &src[r.as_usize()]).collect();
+        let lines: Vec<_> = s
+            .malformed()
+            .iter()
+            .map(|m| &src[m.range.as_usize()])
+            .collect();
         assert_eq!(
             lines,
             [
                 "# dflint ignore DFL1",
                 "# dflint: ignore=DFL1",
                 "# dflint ignore=",
-                "# dflint ignore=A B",
+                "B",
                 "# dflint globalignore=A",
             ]
         );
+    }
+
+    #[test]
+    fn options_give_a_reason_and_an_expiry_date() {
+        let src = concat!(
+            "# dflint global ignore=A reason=\"vendored \\\"base\\\" image\" expires=2027-03-31\n",
+            "# dflint stage ignore=B expires=2027-01-01 REASON=legacy\n",
+            "# dflint ignore=C reason=\"\" -- ignored\n",
+            "# dflint ignore=D expires=2026-12-31 -- the old form\n",
+            "FROM a\n",
+        );
+        let s = collect(src);
+        assert!(s.malformed().is_empty(), "{:?}", s.malformed());
+        let got: Vec<_> = s
+            .pragmas()
+            .iter()
+            .map(|p| {
+                (
+                    codes(p),
+                    p.reason.as_deref(),
+                    p.expires.map(|(d, r)| (d.to_string(), &src[r.as_usize()])),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    vec!["A"],
+                    Some("vendored \"base\" image"),
+                    Some(("2027-03-31".to_string(), "2027-03-31"))
+                ),
+                (
+                    vec!["B"],
+                    Some("legacy"),
+                    Some(("2027-01-01".to_string(), "2027-01-01"))
+                ),
+                // An empty `reason=""` is no reason, and it wins over `--`.
+                (vec!["C"], None, None),
+                (
+                    vec!["D"],
+                    Some("the old form"),
+                    Some(("2026-12-31".to_string(), "2026-12-31"))
+                ),
+            ]
+        );
+        // hadolint's pragmas take no options: hadolint would not read them.
+        let s = collect("# hadolint ignore=DL1 reason=x\nFROM a\n");
+        assert!(s.pragmas().is_empty() && s.malformed().is_empty());
+    }
+
+    #[test]
+    fn option_errors_are_located() {
+        let cases = [
+            (
+                "# dflint ignore=A reason=\"never closed\n",
+                "\"never closed",
+                "the quoted value has no closing `\"`",
+            ),
+            (
+                "# dflint ignore=A expires=2027-02-29\n",
+                "2027-02-29",
+                "`2027-02-29` is not a date (expected `expires=YYYY-MM-DD`)",
+            ),
+            (
+                "# dflint ignore=A expires=31/03/2027\n",
+                "31/03/2027",
+                "`31/03/2027` is not a date (expected `expires=YYYY-MM-DD`)",
+            ),
+            (
+                "# dflint ignore=A expires= -- x\n",
+                "expires=",
+                "`` is not a date (expected `expires=YYYY-MM-DD`)",
+            ),
+            (
+                "# dflint ignore=A until=2027-01-01\n",
+                "until",
+                "unknown pragma option `until` (expected `reason` or `expires`)",
+            ),
+            (
+                "# dflint ignore=A reason=a reason=b\n",
+                "reason",
+                "`reason` is given twice",
+            ),
+            (
+                "# dflint ignore=A reason=\"a\"b\n",
+                "b",
+                "a quoted value must be followed by a space",
+            ),
+        ];
+        for (comment, culprit, message) in cases {
+            let src = format!("{comment}FROM a\n");
+            let s = collect(&src);
+            assert!(s.pragmas().is_empty(), "{comment}");
+            let [m] = s.malformed() else {
+                panic!("{comment}: {:?}", s.malformed())
+            };
+            let start = src.rfind(culprit).expect("culprit");
+            assert_eq!(m.range.start as usize, start, "{comment}");
+            assert_eq!(&src[m.range.as_usize()], culprit, "{comment}");
+            assert_eq!(m.message, message, "{comment}");
+        }
+    }
+
+    #[test]
+    fn expired_pragmas_suppress_nothing_from_the_day_after() {
+        let src = "FROM a\n# dflint ignore=DFL1 expires=2027-03-31\nRUN x\n";
+        let mut s = collect(src);
+        let date = |text: &str| Date::parse(text).expect("date");
+        s.expire(date("2027-03-31"));
+        assert!(s.is_suppressed(at(src, "RUN x"), &code("DFL1")));
+        s.expire(date("2027-04-01"));
+        assert!(s.pragmas()[0].expired);
+        assert!(!s.is_suppressed(at(src, "RUN x"), &code("DFL1")));
+        // Reported as expired, not as unused.
+        assert!(s.unused().is_empty());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse("2024-02-29"), Date::new(2024, 2, 29));
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("1900-02-29").is_none());
+        assert!(Date::parse("2000-02-29").is_some());
+        for bad in [
+            "2027-1-01",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-01-32",
+            "+027-01-01",
+            "",
+        ] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+        assert!(Date::parse("2027-01-31") < Date::parse("2027-02-01"));
+        let from = |days| Date::from_days_since_epoch(days).map(|d| d.to_string());
+        assert_eq!(from(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(from(19_782).as_deref(), Some("2024-02-29"));
+        assert_eq!(from(20_725).as_deref(), Some("2026-09-29"));
+        assert_eq!(from(-1).as_deref(), Some("1969-12-31"));
     }
 
     #[test]
@@ -1180,7 +1598,7 @@ mod ignore_edit_tests {
             .iter()
             .find(|d| d.name == name)
             .unwrap_or_else(|| panic!("no {name} in {found:#?}"));
-        let edit = ignore_edit(&parse(source), d.range.start, d.name).expect("an edit");
+        let edit = ignore_edit(&parse(source), d.range.start, d.name, false).expect("an edit");
         let fixed = crate::fix::apply_edits(source, &[edit]);
         let gone = !crate::check(&fixed).iter().any(|d| d.name == name);
         (fixed, gone)
@@ -1226,6 +1644,18 @@ mod ignore_edit_tests {
     #[test]
     fn nothing_outside_an_instruction() {
         let source = "# a comment\nFROM alpine:3.20\n";
-        assert_eq!(ignore_edit(&parse(source), 3, "x"), None);
+        assert_eq!(ignore_edit(&parse(source), 3, "x", false), None);
+    }
+
+    #[test]
+    fn leaves_an_empty_reason_to_fill_in_when_reasons_are_required() {
+        let source = "FROM alpine:3.20\nMAINTAINER me\n";
+        let parsed = parse(source);
+        let at = u32::try_from(source.find("MAINTAINER").expect("needle")).expect("small");
+        let edit = ignore_edit(&parsed, at, "maintainer-instruction", true).expect("an edit");
+        assert_eq!(
+            crate::fix::apply_edits(source, &[edit]),
+            "FROM alpine:3.20\n# dflint ignore=maintainer-instruction reason=\"\"\nMAINTAINER me\n"
+        );
     }
 }

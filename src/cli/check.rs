@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
+use crate::baseline::{Baseline, FileFindings};
 use crate::config::{Config, ShellCheckMode};
 use crate::fix::FixMode;
 use crate::render::{FileReport, RuleInfo};
@@ -52,6 +53,10 @@ pub(crate) struct CheckOptions<'a> {
     pub unsafe_fixes: bool,
     pub diff: bool,
     pub report_unused_ignores: bool,
+    /// `--baseline`: report only findings it does not hold.
+    pub baseline: Option<&'a Path>,
+    /// `--write-baseline`: record the findings there.
+    pub write_baseline: Option<&'a Path>,
     /// `--shellcheck`, which wins over the configuration's `shellcheck`.
     pub shellcheck: Option<ShellCheckMode>,
 }
@@ -84,6 +89,17 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
         summary: k.summary(),
         help_uri: format!("{DOCS_URL}{}", k.code()),
         severity: Severity::Error,
+    }));
+    infos.extend(crate::PRAGMA_CODES.iter().map(|p| RuleInfo {
+        code: p.code,
+        name: p.name,
+        summary: p.summary,
+        help_uri: format!("{DOCS_URL}{}", p.code),
+        severity: if *p == crate::UNUSED_SUPPRESSION {
+            Severity::Info
+        } else {
+            Severity::Warning
+        },
     }));
     infos
 }
@@ -203,6 +219,8 @@ impl<'a> Configs<'a> {
 /// One checked file.
 struct Checked {
     display: String,
+    /// The file (for standard input, its reported name), for baseline paths.
+    location: PathBuf,
     text: String,
     diagnostics: Vec<Diagnostic>,
     fail_level: Option<Severity>,
@@ -214,6 +232,8 @@ struct Checked {
     diff: Option<String>,
     /// Why ShellCheck failed on the file, and whether that is an error (else a warning).
     shellcheck_failure: Option<(String, bool)>,
+    /// The findings going into `--write-baseline`, taken out of the report.
+    recorded: Vec<Diagnostic>,
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename,
@@ -256,6 +276,7 @@ fn check_one(
     config: &Config,
     relative: &str,
     options: &CheckOptions<'_>,
+    today: crate::suppress::Date,
 ) -> Result<Checked, String> {
     let text = read_input(input)?;
     let ignore_file = match &input.path {
@@ -273,9 +294,14 @@ fn check_one(
         shellcheck: process
             .as_ref()
             .map(|p| p as &dyn crate::shellcheck::ShellCheck),
+        today: Some(today),
     };
     let mut checked = Checked {
         display: input.display.clone(),
+        location: input
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&input.display)),
         text,
         diagnostics: Vec::new(),
         fail_level: config.fail_level,
@@ -286,6 +312,7 @@ fn check_one(
         write_error: None,
         diff: None,
         shellcheck_failure: None,
+        recorded: Vec::new(),
     };
     // A failing ShellCheck fails `check` with `always`; it never fails `--fix`.
     let shellcheck_failure = |fixing: bool| {
@@ -338,6 +365,146 @@ fn check_one(
     Ok(checked)
 }
 
+/// Reads and checks `--baseline`.
+fn read_baseline(path: &Path) -> Result<(Baseline, PathBuf), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    let baseline = Baseline::parse(&text).map_err(|e| match e {
+        crate::baseline::BaselineError::Invalid { .. } => format!("{}:{e}", path.display()),
+        crate::baseline::BaselineError::Version(_) => format!("{}: {e}", path.display()),
+    })?;
+    Ok((baseline, directory_of(path)))
+}
+
+/// The absolute directory of a file, for paths relative to it.
+fn directory_of(file: &Path) -> PathBuf {
+    let absolute = absolute(file);
+    absolute
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
+}
+
+/// `path` made absolute against the working directory, `.` and `..` resolved without
+/// touching the filesystem.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `file` relative to the directory `base`, `/`-separated (with `..` when outside it).
+fn relative_to(file: &Path, base: &Path) -> String {
+    let file = absolute(file);
+    let (file_parts, base_parts): (Vec<_>, Vec<_>) =
+        (file.components().collect(), base.components().collect());
+    let common = file_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base_parts.len() - common];
+    parts.extend(
+        file_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Hides the findings `--baseline` holds, writes `--write-baseline` (only when every file
+/// was checked, `complete`), and says on standard error what was hidden and written.
+fn apply_baseline(
+    options: &CheckOptions<'_>,
+    baseline: Option<&(Baseline, PathBuf)>,
+    checked: &mut [Checked],
+    complete: bool,
+) -> Result<(), String> {
+    if baseline.is_none() && options.write_baseline.is_none() {
+        return Ok(());
+    }
+    let write_dir = options.write_baseline.map(directory_of);
+    let mut matcher = baseline.map(|(b, _)| b.matcher());
+    let mut recorded: Vec<(String, usize)> = Vec::new();
+    let mut hidden = 0;
+    let mut seen = Vec::new();
+    for (i, c) in checked.iter_mut().enumerate() {
+        let known = match (&mut matcher, baseline) {
+            (Some(matcher), Some((_, dir))) => {
+                let path = relative_to(&c.location, dir);
+                let split = matcher.split(FileFindings {
+                    path: &path,
+                    source: &c.text,
+                    diagnostics: &c.diagnostics,
+                });
+                seen.push(path);
+                c.diagnostics = split.new;
+                split.known
+            }
+            // Without a baseline to read, everything found is recorded.
+            _ => std::mem::take(&mut c.diagnostics),
+        };
+        hidden += known.len();
+        if let Some(dir) = &write_dir {
+            recorded.push((relative_to(&c.location, dir), i));
+        }
+        if write_dir.is_some() {
+            // Kept aside to be recorded below; the file's report no longer holds them.
+            c.recorded = known;
+        }
+    }
+    if let (Some(path), Some(_)) = (options.write_baseline, &write_dir) {
+        if !complete {
+            return Err(format!(
+                "{}: not writing the baseline, since some files could not be checked",
+                path.display()
+            ));
+        }
+        let written = Baseline::of(recorded.iter().map(|(rel, i)| FileFindings {
+            path: rel,
+            source: &checked[*i].text,
+            diagnostics: &checked[*i].recorded,
+        }));
+        write_atomically(path, &written.to_json())
+            .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))?;
+        eprintln!(
+            "{} findings in {} files recorded in {}",
+            written.len(),
+            written
+                .findings
+                .iter()
+                .map(|e| &e.path)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            path.display()
+        );
+    }
+    if let (Some((_, _)), Some(matcher), Format::Text) = (baseline, &matcher, options.format) {
+        let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+        let gone: usize = matcher.gone(&seen).iter().map(|e| e.count as usize).sum();
+        let path = options.baseline.unwrap_or(Path::new("")).display();
+        let mut line = format!("{hidden} known findings hidden by the baseline {path}");
+        if gone > 0 && options.write_baseline.is_none() {
+            line.push_str(&format!(
+                "; {gone} of its findings are gone (shrink it with `--baseline {path} \
+                 --write-baseline {path}`)"
+            ));
+        }
+        eprintln!("{line}");
+    }
+    Ok(())
+}
+
 fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
     let infos = || {
         let mut infos = rule_infos();
@@ -360,6 +527,20 @@ fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
 pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     let mut errors = Vec::new();
     let inputs = collect_inputs(options.paths, options.stdin_filename, &mut errors);
+    let today = match super::today() {
+        Ok(today) => today,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let baseline = match options.baseline.map(read_baseline).transpose() {
+        Ok(baseline) => baseline,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let mut configs = match Configs::new(options) {
         Ok(configs) => configs,
         Err(e) => {
@@ -379,7 +560,7 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     }
     let results: Vec<Result<Checked, String>> = jobs
         .par_iter()
-        .map(|(input, config, relative)| check_one(input, config, relative, options))
+        .map(|(input, config, relative)| check_one(input, config, relative, options, today))
         .collect();
     let mut checked = Vec::new();
     for result in results {
@@ -420,6 +601,9 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
                 eprintln!("  {}: fixes did not converge ({codes})", c.display);
             }
         }
+    }
+    if let Err(e) = apply_baseline(options, baseline.as_ref(), &mut checked, errors.is_empty()) {
+        errors.push(e);
     }
     let reports: Vec<FileReport<'_>> = checked
         .iter()

@@ -131,6 +131,14 @@ struct CheckArgs {
     /// Report suppression pragmas that suppress nothing.
     #[arg(long)]
     report_unused_ignores: bool,
+    /// Report only the findings this baseline file (written by `--write-baseline`) does not
+    /// hold; the count of hidden ones goes to standard error.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this baseline file (with `--baseline`: only those it already
+    /// holds, so that it shrinks as findings are fixed) and report the others.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Check RUN scripts with ShellCheck: when the `shellcheck` binary is on PATH (auto,
     /// the default unless the configuration's `shellcheck` says otherwise), always (a
     /// missing binary is an error) or never.
@@ -194,6 +202,32 @@ impl FailLevel {
             FailLevel::Style => Severity::Style,
         }
     }
+}
+
+/// The environment variable that sets today's date (`YYYY-MM-DD`) for pragma expiry, in
+/// place of the clock: for reproducible runs and tests.
+pub(crate) const TODAY_VARIABLE: &str = "DFLINT_TODAY";
+
+/// Today's date, which `expires=` dates of pragmas are compared with: `DFLINT_TODAY` when
+/// set, else the system clock's date in UTC.
+///
+/// # Errors
+/// When `DFLINT_TODAY` is not a date, or the clock is before 1970.
+pub(crate) fn today() -> Result<crate::suppress::Date, String> {
+    if let Some(value) = std::env::var_os(TODAY_VARIABLE) {
+        let value = value.to_string_lossy();
+        return crate::suppress::Date::parse(&value).ok_or_else(|| {
+            format!("{TODAY_VARIABLE}: `{value}` is not a date (expected YYYY-MM-DD)")
+        });
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| format!("the system clock is before 1970: {e}"))?
+        .as_secs();
+    i64::try_from(seconds / 86_400)
+        .ok()
+        .and_then(crate::suppress::Date::from_days_since_epoch)
+        .ok_or_else(|| "the system clock is out of range".to_string())
 }
 
 /// Exit code: no findings at or above the failure threshold.
@@ -330,6 +364,8 @@ fn run_check(args: &CheckArgs) -> u8 {
         unsafe_fixes: args.unsafe_fixes,
         diff: args.diff,
         report_unused_ignores: args.report_unused_ignores,
+        baseline: args.baseline.as_deref(),
+        write_baseline: args.write_baseline.as_deref(),
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
     })
 }

@@ -104,6 +104,9 @@ pub struct Config {
     pub rules: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// Inline `# dflint ignore=` and `# hadolint ignore=` pragmas have no effect.
     pub disable_ignore_pragma: bool,
+    /// Every `# dflint` and `# hadolint` suppression pragma must give a reason; one that
+    /// does not is reported.
+    pub require_ignore_reason: bool,
     /// When ShellCheck runs on the RUN scripts (`None`: not set, which means
     /// [`ShellCheckMode::Auto`] unless the command line says otherwise).
     pub shellcheck: Option<ShellCheckMode>,

@@ -20,6 +20,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "required-labels",
     "strict-labels",
     "disable-ignore-pragma",
+    "require-ignore-reason",
     "shellcheck",
     "rules",
 ];
@@ -113,6 +114,7 @@ fn read_config(r: &mut Reader<'_>, root: &Node) -> Result<Config, ConfigError> {
             }
             "strict-labels" => config.strict_labels = r.bool(node, key)?,
             "disable-ignore-pragma" => config.disable_ignore_pragma = r.bool(node, key)?,
+            "require-ignore-reason" => config.require_ignore_reason = r.bool(node, key)?,
             "shellcheck" => {
                 let value = r.string(node, key)?;
                 config.shellcheck = Some(ShellCheckMode::parse(value).ok_or_else(|| {

@@ -71,6 +71,12 @@ pub fn json_schema() -> Value {
                     comments have no effect.",
                 "type": "boolean"
             },
+            "require-ignore-reason": {
+                "description": "Report every `# dflint` or `# hadolint` suppression pragma \
+                    that gives no reason (`reason=\"...\"`, `-- reason`, or hadolint's \
+                    trailing `# reason`).",
+                "type": "boolean"
+            },
             "shellcheck": {
                 "description": "When ShellCheck checks the scripts of RUN instructions: \
                     `auto` (the default) when the `shellcheck` binary is on `PATH`, `always` \

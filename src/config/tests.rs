@@ -318,6 +318,7 @@ preview = true
 trusted-registries = ["docker.io", "*.example.com"]
 strict-labels = true
 disable-ignore-pragma = true
+require-ignore-reason = true
 required-labels = [
   "maintainer",
   { name = "org.opencontainers.image.source", schema = "url" },
@@ -344,6 +345,7 @@ preview: true
 trusted-registries: [docker.io, "*.example.com"]
 strict-labels: true
 disable-ignore-pragma: true
+require-ignore-reason: true
 required-labels:
   - maintainer
   - name: org.opencontainers.image.source
@@ -368,6 +370,7 @@ fn assert_full(config: &Config, source: &str) {
     assert_eq!(config.trusted_registries, ["docker.io", "*.example.com"]);
     assert!(config.strict_labels);
     assert!(config.disable_ignore_pragma);
+    assert!(config.require_ignore_reason);
     assert_eq!(
         config.required_labels,
         [
@@ -418,10 +421,10 @@ fn toml_and_yaml_read_the_same_schema() {
             column: Some(11)
         }
     );
-    assert_eq!(config.sites["per-path[0].ignore[0]"].line, 19);
+    assert_eq!(config.sites["per-path[0].ignore[0]"].line, 20);
     let config = yaml(FULL_YAML);
-    assert_eq!(config.sites["severity.DL3006"].line, 15);
-    assert_eq!(config.sites["rules.unpinned-base-image"].line, 21);
+    assert_eq!(config.sites["severity.DL3006"].line, 16);
+    assert_eq!(config.sites["rules.unpinned-base-image"].line, 22);
 }
 
 #[test]
@@ -666,6 +669,10 @@ fn wrong_types_name_the_key_and_what_was_found() {
         (
             toml_error("[rules]\nunpinned-base-image = true\n"),
             ".dflint.toml:2:23: `rules.unpinned-base-image` must be a table of options, not a boolean",
+        ),
+        (
+            toml_error("\nrequire-ignore-reason = \"yes\"\n"),
+            ".dflint.toml:2:25: `require-ignore-reason` must be `true` or `false`, not a string",
         ),
         (
             yaml_error("- select\n"),

@@ -317,21 +317,11 @@ pub fn rule_hover(code: &str) -> Option<String> {
             problem.summary()
         ));
     }
-    for (pragma_code, name, summary) in [
-        (
-            crate::UNKNOWN_SUPPRESSION.0,
-            crate::UNKNOWN_SUPPRESSION.1,
-            "A suppression pragma names a code no rule answers to.",
-        ),
-        (
-            crate::UNUSED_SUPPRESSION.0,
-            crate::UNUSED_SUPPRESSION.1,
-            "A suppression pragma suppresses nothing.",
-        ),
-    ] {
-        if code == pragma_code || code == name {
-            return Some(format!("**{pragma_code}** `{name}`\n\n{summary}"));
-        }
+    if let Some(p) = crate::PRAGMA_CODES
+        .iter()
+        .find(|p| p.code == code || p.name == code)
+    {
+        return Some(format!("**{}** `{}`\n\n{}", p.code, p.name, p.summary));
     }
     None
 }

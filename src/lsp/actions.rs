@@ -87,7 +87,12 @@ pub fn code_actions(
             if resolved.config.disable_ignore_pragma || !convert::can_be_ignored(&d) {
                 continue;
             }
-            let Some(edit) = crate::suppress::ignore_edit(&parse, d.range.start, d.name) else {
+            let Some(edit) = crate::suppress::ignore_edit(
+                &parse,
+                d.range.start,
+                d.name,
+                resolved.config.require_ignore_reason,
+            ) else {
                 continue;
             };
             if ignores.contains(&edit) {

@@ -25,7 +25,8 @@ pub struct Resolved {
 
 impl Resolved {
     /// The settings of a check. ShellCheck stays off in the server: running a process per
-    /// keystroke would cost more than the rest of the check.
+    /// keystroke would cost more than the rest of the check. Pragmas expire by the clock
+    /// (or `DFLINT_TODAY`), as in `dflint check`.
     #[must_use]
     pub fn settings(&self) -> Settings<'_> {
         Settings {
@@ -34,6 +35,7 @@ impl Resolved {
             report_unused_ignores: false,
             ignore_file: &self.ignore_file,
             shellcheck: None,
+            today: crate::cli::today().ok(),
         }
     }
 }

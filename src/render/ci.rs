@@ -1,6 +1,6 @@
 //! What the CI formats (SARIF, GitHub Actions, GitLab Code Quality, Checkstyle, JUnit,
-//! compact) share: the rule descriptions the caller passes in, the spans they report, the
-//! stable fingerprints, path normalization and XML escaping.
+//! compact) share: the rule descriptions the caller passes in, the spans they report, path
+//! normalization and XML escaping. Fingerprints come from [`crate::fingerprint`].
 
 use std::fmt::Write as _;
 
@@ -50,34 +50,6 @@ impl Span {
             end_column,
         }
     }
-}
-
-/// The text of the line a diagnostic starts on, trimmed: what fingerprints hash instead of
-/// the line number, so that they survive lines added above.
-pub(crate) fn flagged_line<'s>(index: &LineIndex<'s>, span: &Span) -> &'s str {
-    index.line_text(span.start.line).trim()
-}
-
-/// FNV-1a, 128 bits, over `parts` separated by the byte 0xFF (which UTF-8 never contains,
-/// so `["ab", "c"]` and `["a", "bc"]` differ), as 32 lowercase hex digits.
-///
-/// Stable across dflint versions and platforms: the algorithm and its constants are fixed
-/// by the FNV specification and nothing else enters the hash. CI services compare these
-/// fingerprints between runs to tell new findings from known ones, so changing what is
-/// hashed is a breaking change of the SARIF and GitLab formats.
-#[must_use]
-pub(crate) fn fingerprint(parts: &[&str]) -> String {
-    const OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let mut hash = OFFSET_BASIS;
-    for (i, part) in parts.iter().enumerate() {
-        let sep: &[u8] = if i == 0 { &[] } else { &[0xff] };
-        for &byte in sep.iter().chain(part.as_bytes()) {
-            hash ^= u128::from(byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-    }
-    format!("{hash:032x}")
 }
 
 /// A display path as CI services want it: forward slashes, no leading `./`.
@@ -186,15 +158,6 @@ mod tests {
     use crate::syntax::TextRange;
 
     #[test]
-    fn fnv1a_128_matches_the_reference_vectors() {
-        assert_eq!(fingerprint(&[]), "6c62272e07bb014262b821756295c58d");
-        assert_eq!(fingerprint(&[""]), "6c62272e07bb014262b821756295c58d");
-        assert_eq!(fingerprint(&["a"]), "d228cb696f1a8caf78912b704e4a8964");
-        assert_eq!(fingerprint(&["foobar"]), "343e1662793c64bf6f0d3597ba446f18");
-        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
-    }
-
-    #[test]
     fn spans_end_before_a_trailing_line_break() {
         let source = "FROM a\nRUN é\nX\n";
         let index = LineIndex::new(source);
@@ -230,7 +193,6 @@ mod tests {
             ),
             (3, 1, 3, 1)
         );
-        assert_eq!(flagged_line(&index, &span), "X");
     }
 
     #[test]

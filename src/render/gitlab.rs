@@ -1,10 +1,8 @@
 //! GitLab Code Quality (`--format gitlab`): a JSON array of issues for merge request widgets.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use super::ci::{Span, fingerprint, flagged_line, slash_path};
+use super::ci::{Span, slash_path};
 use super::{FileReport, LineIndex, RuleInfo};
 use crate::Severity;
 
@@ -42,28 +40,24 @@ fn severity(severity: Severity) -> &'static str {
 /// "fingerprint", "severity", "location": {"path", "lines": {"begin", "end"}}}]`.
 ///
 /// The check name is the code; the severity is `info` (style), `minor` (info), `major`
-/// (warning) or `critical` (error); the path uses forward slashes. The fingerprint is a
-/// stable hash (FNV-1a 128, 32 hex digits; see `ci::fingerprint`) of the code, the path,
-/// the trimmed text of the flagged line and how many identical findings (same code, path
-/// and line text) came before it, so it survives lines added above and stays unique.
+/// (warning) or `critical` (error); the path uses forward slashes. The fingerprint is the
+/// finding's [`crate::fingerprint`] combined with the path and its occurrence
+/// ([`crate::fingerprint::Fingerprint::located`]), so it survives lines added above and
+/// stays unique.
 /// `rules` is not needed: every format takes it alike.
 #[must_use]
 pub fn render_gitlab(files: &[FileReport<'_>], _rules: &[RuleInfo]) -> String {
-    let mut seen: HashMap<(&str, String, &str), usize> = HashMap::new();
     let mut issues = Vec::new();
     for file in files {
         let index = LineIndex::new(file.source);
         let path = slash_path(file.path);
-        for d in file.diagnostics {
+        let prints = crate::fingerprint::fingerprints(file.source, file.diagnostics);
+        for (d, print) in file.diagnostics.iter().zip(prints) {
             let span = Span::of(&index, d);
-            let line = flagged_line(&index, &span);
-            let count = seen.entry((d.code, path.clone(), line)).or_insert(0);
-            let occurrence = count.to_string();
-            *count += 1;
             issues.push(Issue {
                 description: &d.message,
                 check_name: d.code,
-                fingerprint: fingerprint(&[d.code, &path, line, &occurrence]),
+                fingerprint: print.located(&path),
                 severity: severity(d.severity),
                 location: Location {
                     path: path.clone(),
@@ -96,6 +90,7 @@ mod tests {
             }],
             &[],
         );
+        let prints = crate::fingerprint::fingerprints(SOURCE, &d);
         let expected = r#"[
   {
     "description": "unknown instruction: RUNN",
@@ -125,14 +120,8 @@ mod tests {
   }
 ]
 "#
-        .replace(
-            "FP1",
-            &fingerprint(&["DFL0001", "app/Dockerfile", "LABEL x=\"é🐳\"\tRUNN", "0"]),
-        )
-        .replace(
-            "FP2",
-            &fingerprint(&["DFL3006", "app/Dockerfile", "FROM alpine", "0"]),
-        );
+        .replace("FP1", &prints[0].located("app/Dockerfile"))
+        .replace("FP2", &prints[1].located("app/Dockerfile"));
         assert_eq!(out, expected);
     }
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::ci::{Span, fingerprint, flagged_line, slash_path, three_levels};
+use super::ci::{Span, slash_path, three_levels};
 use super::{FileReport, LineIndex, RuleInfo};
 use crate::{Diagnostic, Severity};
 
@@ -13,7 +13,7 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The key of the fingerprint in `partialFingerprints`; the version part changes only if
 /// what is hashed changes.
-const FINGERPRINT_KEY: &str = "dflint/v1";
+const FINGERPRINT_KEY: &str = "dflint/v2";
 
 /// The project's page, from the manifest (`homepage`, else `repository`); omitted when the
 /// manifest has neither.
@@ -301,8 +301,8 @@ fn fixes(d: &Diagnostic, location: &ArtifactLocation) -> Vec<SarifFix> {
 /// `warning`, or `note` for style and info), the message followed by the help, one location
 /// (the path as a relative URI with forward slashes; 1-based lines and columns, columns in
 /// Unicode scalar values, as the run's `columnKind` says), the fix as byte-offset
-/// replacements, and a partial fingerprint: a stable hash of the code, the path and the
-/// trimmed text of the flagged line (not its number).
+/// replacements, and a partial fingerprint: the finding's [`crate::fingerprint`] combined
+/// with the path and its occurrence, which ignores line numbers.
 #[must_use]
 pub fn render_sarif(files: &[FileReport<'_>], rules: &[RuleInfo]) -> String {
     let (table, rule_index) = rule_table(files, rules);
@@ -313,7 +313,8 @@ pub fn render_sarif(files: &[FileReport<'_>], rules: &[RuleInfo]) -> String {
         let location = ArtifactLocation {
             uri: artifact_uri(file.path),
         };
-        for d in file.diagnostics {
+        let prints = crate::fingerprint::fingerprints(file.source, file.diagnostics);
+        for (d, print) in file.diagnostics.iter().zip(prints) {
             let span = Span::of(&index, d);
             results.push(SarifResult {
                 rule_id: d.code,
@@ -331,10 +332,7 @@ pub fn render_sarif(files: &[FileReport<'_>], rules: &[RuleInfo]) -> String {
                         },
                     },
                 }],
-                partial_fingerprints: BTreeMap::from([(
-                    FINGERPRINT_KEY,
-                    fingerprint(&[d.code, &path, flagged_line(&index, &span)]),
-                )]),
+                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, print.located(&path))]),
                 fixes: fixes(d, &location),
             });
         }
@@ -391,6 +389,7 @@ mod tests {
         let info = information_uri()
             .map(|uri| format!("\n          \"informationUri\": \"{uri}\","))
             .unwrap_or_default();
+        let prints = crate::fingerprint::fingerprints(SOURCE, &d);
         let expected = r#"{
   "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
   "version": "2.1.0",
@@ -450,7 +449,7 @@ mod tests {
             }
           ],
           "partialFingerprints": {
-            "dflint/v1": "FP1"
+            "dflint/v2": "FP1"
           }
         },
         {
@@ -476,7 +475,7 @@ mod tests {
             }
           ],
           "partialFingerprints": {
-            "dflint/v1": "FP2"
+            "dflint/v2": "FP2"
           },
           "fixes": [
             {
@@ -514,14 +513,8 @@ mod tests {
 "#
         .replace("VERSION", env!("CARGO_PKG_VERSION"))
         .replace("INFO", &info)
-        .replace(
-            "FP1",
-            &fingerprint(&["DFL0001", "dir/my Dockerfile", "LABEL x=\"é🐳\"\tRUNN"]),
-        )
-        .replace(
-            "FP2",
-            &fingerprint(&["DFL3006", "dir/my Dockerfile", "FROM alpine"]),
-        );
+        .replace("FP1", &prints[0].located("dir/my Dockerfile"))
+        .replace("FP2", &prints[1].located("dir/my Dockerfile"));
         assert_eq!(out, expected);
     }
 
@@ -551,14 +544,14 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|r| r["partialFingerprints"]["dflint/v1"].clone())
+                .map(|r| r["partialFingerprints"]["dflint/v2"].clone())
                 .collect::<Vec<_>>()
         };
         let before = fps(SOURCE, 0);
         let after = fps(&format!("# new\n{SOURCE}"), 6);
         assert_eq!(before, after);
         // Pinned: a change here is a breaking change for CI services that track findings.
-        assert_eq!(before[1], "7de97c63bdb042b0d91150688196316f");
+        assert_eq!(before[1], "5e6bc217fdad3d4c774336478b8bdf19");
     }
 
     #[test]
