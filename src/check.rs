@@ -28,6 +28,11 @@ pub struct Settings<'a> {
     /// Runs ShellCheck on the RUN scripts (see [`crate::shellcheck`]); `None` to skip it.
     /// The fix loop never runs it: [`fix_with`] runs it once on the fixed text.
     pub shellcheck: Option<&'a dyn ShellCheck>,
+    /// The build arguments the file is built with (`--build-arg`, or a Compose or Bake
+    /// file's `args`), in order, a later one winning: the rules see ARGs with these values.
+    pub build_args: &'a [(String, String)],
+    /// The stage the file is built for (`--target`); the last stage when `None`.
+    pub target: Option<&'a str>,
 }
 
 impl<'a> Settings<'a> {
@@ -41,6 +46,8 @@ impl<'a> Settings<'a> {
             report_unused_ignores: false,
             ignore_file: &IgnoreFile::Unknown,
             shellcheck: None,
+            build_args: &[],
+            target: None,
         }
     }
 }
@@ -168,7 +175,14 @@ fn pragma_diagnostic(
 pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     let config = settings.config;
     let parsed = parse(source);
-    let build = evaluate(&parsed, &BuildOptions::default());
+    let build = evaluate(
+        &parsed,
+        &BuildOptions {
+            target: settings.target.map(str::to_string),
+            build_args: settings.build_args.to_vec(),
+            context: None,
+        },
+    );
     let mut diagnostics: Vec<Diagnostic> = parsed.errors().iter().map(Diagnostic::from).collect();
     diagnostics.extend(
         build
@@ -186,6 +200,7 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
         build: &build,
         options: &options,
         ignore_file: settings.ignore_file,
+        build_args: settings.build_args,
     };
     let mut found = crate::rules::run(&ctx, &|meta| config.is_enabled(&meta.id(), settings.path));
     for d in &mut found {

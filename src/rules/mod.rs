@@ -211,11 +211,15 @@ impl RuleOptions {
 pub struct RuleContext<'a> {
     pub source: &'a str,
     pub parse: &'a Parse,
-    /// The build the file describes, evaluated with default options.
+    /// The build the file describes, evaluated with the build arguments and target of the
+    /// check's [`crate::Settings`] (none by default).
     pub build: &'a Build,
     pub options: &'a RuleOptions,
     /// The ignore file of the build context, when the file has one.
     pub ignore_file: &'a IgnoreFile,
+    /// The build arguments `build` was evaluated with, so that a message can say where an
+    /// ARG's value comes from.
+    pub build_args: &'a [(String, String)],
 }
 
 impl<'a> RuleContext<'a> {
@@ -302,6 +306,7 @@ pub(crate) mod test_support {
             build: &build,
             options,
             ignore_file,
+            build_args: &[],
         };
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
