@@ -63,6 +63,7 @@ fn main() {
                 build,
                 options: &options,
                 ignore_file: &IgnoreFile::Unknown,
+                build_args: &[],
             };
             for (i, rule) in RULES.iter().enumerate() {
                 let start = Instant::now();

@@ -58,6 +58,7 @@ fn diagnostics(rule: &dyn Rule, source: &str) -> Vec<String> {
         build: &build,
         options: &options,
         ignore_file: &ignore_file,
+        build_args: &[],
     };
     let mut out = Vec::new();
     rule.check(&ctx, &mut out);
