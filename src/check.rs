@@ -188,7 +188,11 @@ pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
         build
             .problems
             .iter()
-            .filter(|p| p.kind.is_checked())
+            // A target the build names but the file lacks fails that build.
+            .filter(|p| {
+                p.kind.is_checked()
+                    || (p.kind == ProblemKind::UnknownTarget && settings.target.is_some())
+            })
             .map(Diagnostic::from),
     );
     // Syntax errors and build problems are always reported unless explicitly ignored.
