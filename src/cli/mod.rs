@@ -344,7 +344,7 @@ fn collect_inputs(
                         })
                         .collect();
                     for p in found.dockerfiles {
-                        if canonical(&p).is_some_and(|c| built.contains(&c)) {
+                        if !built.is_empty() && canonical(&p).is_some_and(|c| built.contains(&c)) {
                             continue;
                         }
                         inputs.push(Input {
