@@ -488,3 +488,33 @@ fn a_file_built_by_two_targets_is_fixed_once() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_compose_variant_is_merged_on_top_of_the_main_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docker/api.Dockerfile", API_DOCKERFILE);
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n",
+    );
+    // Only the arguments: the context and the Dockerfile come from the main file.
+    write(
+        dir.path(),
+        "docker-compose.prod.yml",
+        "services:\n  api:\n    build:\n      args:\n        TAG: latest\n",
+    );
+    let out = dflint(&["check", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(paths(&out), ["docker/api.Dockerfile"]);
+    let found = findings(&out);
+    let unpinned = with_code(&found, UNPINNED);
+    assert_eq!(unpinned.len(), 1, "{found:?}");
+    assert!(
+        unpinned[0]
+            .4
+            .ends_with("(in docker-compose.prod.yml service `api`)"),
+        "{}",
+        unpinned[0].4
+    );
+}
