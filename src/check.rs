@@ -31,6 +31,11 @@ pub struct Settings<'a> {
     /// Today's date, which pragmas' `expires=` dates are compared with: the shells read it
     /// from the clock. `None`: no pragma expires.
     pub today: Option<Date>,
+    /// The build arguments the file is built with (`--build-arg`, or a Compose or Bake
+    /// file's `args`), in order, a later one winning: the rules see ARGs with these values.
+    pub build_args: &'a [(String, String)],
+    /// The stage the file is built for (`--target`); the last stage when `None`.
+    pub target: Option<&'a str>,
 }
 
 impl<'a> Settings<'a> {
@@ -45,6 +50,8 @@ impl<'a> Settings<'a> {
             ignore_file: &IgnoreFile::Unknown,
             shellcheck: None,
             today: None,
+            build_args: &[],
+            target: None,
         }
     }
 }
@@ -309,19 +316,31 @@ fn pragma_findings(
 pub fn check_with(source: &str, settings: &Settings<'_>) -> Vec<Diagnostic> {
     let config = settings.config;
     let parsed = parse(source);
-    let build = evaluate(&parsed, &BuildOptions::default());
+    let build = evaluate(
+        &parsed,
+        &BuildOptions {
+            target: settings.target.map(str::to_string),
+            build_args: settings.build_args.to_vec(),
+            context: None,
+        },
+    );
     let mut diagnostics: Vec<Diagnostic> = parsed.errors().iter().map(Diagnostic::from).collect();
     diagnostics.extend(
         build
             .problems
             .iter()
-            .filter(|p| p.kind.is_checked())
+            // A target the build names but the file lacks fails that build.
+            .filter(|p| {
+                p.kind.is_checked()
+                    || (p.kind == ProblemKind::UnknownTarget && settings.target.is_some())
+            })
             .map(Diagnostic::from),
     );
     // Syntax errors and build problems are always reported unless explicitly ignored.
     diagnostics.retain(|d| !config.ignore.iter().any(|s| d.answers_to(s)));
     let options = RuleOptions::from_config(config);
-    let ctx = RuleContext::new(source, &parsed, &build, &options, settings.ignore_file);
+    let mut ctx = RuleContext::new(source, &parsed, &build, &options, settings.ignore_file);
+    ctx.build_args = settings.build_args;
     let mut found = crate::rules::run(&ctx, &|meta| config.is_enabled(&meta.id(), settings.path));
     for d in &mut found {
         d.severity = config.severity_for(&diagnostic_id(d), d.severity, settings.path);

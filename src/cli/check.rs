@@ -13,7 +13,7 @@ use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
 use crate::baseline::{Baseline, FileFindings};
-use crate::config::{Config, ShellCheckMode};
+use crate::config::{Config, Engine, ShellCheckMode};
 use crate::fix::FixMode;
 use crate::render::{FileReport, RuleInfo};
 use crate::rules::registry::RULES;
@@ -59,6 +59,8 @@ pub(crate) struct CheckOptions<'a> {
     pub write_baseline: Option<&'a Path>,
     /// `--shellcheck`, which wins over the configuration's `shellcheck`.
     pub shellcheck: Option<ShellCheckMode>,
+    /// `--engine`, which wins over the configuration's `engine`.
+    pub engine: Option<Engine>,
 }
 
 /// The rule table CI formats describe results with.
@@ -193,9 +195,11 @@ impl<'a> Configs<'a> {
 
     /// The configuration for `input` and the input's path relative to it.
     fn for_input(&mut self, input: &Input) -> Result<(Arc<Config>, String), String> {
+        // An inline Dockerfile takes the configuration of the file it is written in.
         let file = input
             .path
             .clone()
+            .or_else(|| input.build.as_ref().map(|b| b.file.clone()))
             .unwrap_or_else(|| PathBuf::from(&input.display));
         if let Some((path, config)) = &self.explicit {
             return Ok((config.clone(), config::path_for_config(path, &file)));
@@ -271,21 +275,44 @@ fn unified_diff(path: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
+/// The ignore file of an input's build context: the declared context of a Compose or
+/// Bake build, else the Dockerfile's directory.
+fn ignore_file_for(input: &Input, engine: Engine) -> Result<IgnoreFile, String> {
+    match (&input.build, &input.path) {
+        (Some(build), path) => {
+            super::context::ignore_file_in(&build.context, path.as_deref(), engine).map_err(|e| {
+                format!(
+                    "{}: cannot read the ignore file of the build context `{}`: {e}",
+                    build.site,
+                    build.context.display()
+                )
+            })
+        }
+        (None, Some(path)) => super::context::ignore_file_of(path, engine)
+            .map_err(|e| format!("{}: cannot read its .dockerignore: {e}", input.display)),
+        (None, None) => Ok(IgnoreFile::Unknown),
+    }
+}
+
+/// Checks (or fixes) one input. `fixed` is the text an earlier build of the same file left
+/// after fixing: the file is then checked as it is now, not fixed again.
 fn check_one(
     input: &Input,
     config: &Config,
     relative: &str,
     options: &CheckOptions<'_>,
     today: crate::suppress::Date,
+    fixed: Option<&str>,
 ) -> Result<Checked, String> {
-    let text = read_input(input)?;
-    let ignore_file = match &input.path {
-        Some(path) => super::context::ignore_file_of(path)
-            .map_err(|e| format!("{}: cannot read its .dockerignore: {e}", input.display))?,
-        None => IgnoreFile::Unknown,
+    let text = match fixed {
+        Some(text) => text.to_string(),
+        None => read_input(input)?,
     };
+    let engine = options.engine.or(config.engine).unwrap_or_default();
+    let ignore_file = ignore_file_for(input, engine)?;
     let (mode, source) = shellcheck_mode(config, options);
     let process = super::shellcheck::runner(mode, &source)?;
+    let build = input.build.as_deref();
     let settings = Settings {
         config,
         path: relative,
@@ -295,6 +322,8 @@ fn check_one(
             .as_ref()
             .map(|p| p as &dyn crate::shellcheck::ShellCheck),
         today: Some(today),
+        build_args: build.map_or(&[], |b| b.build_args.as_slice()),
+        target: build.and_then(|b| b.target.as_deref()),
     };
     let mut checked = Checked {
         display: input.display.clone(),
@@ -322,9 +351,14 @@ fn check_one(
             .and_then(super::shellcheck::Process::failure)
             .map(|e| (format!("{}: {e}", input.display), strict))
     };
-    if !options.fix && !options.diff {
+    // An inline Dockerfile has no file of its own to write fixes to.
+    let inline = input.build.is_some() && input.path.is_none();
+    if (!options.fix && !options.diff) || fixed.is_some() || inline {
         checked.diagnostics = crate::check_with(&checked.text, &settings);
         checked.shellcheck_failure = shellcheck_failure(false);
+        if inline {
+            place_inline(input, &mut checked)?;
+        }
         return Ok(checked);
     }
     let mode = if options.unsafe_fixes {
@@ -505,6 +539,140 @@ fn apply_baseline(
     Ok(())
 }
 
+/// Moves the findings of an inline Dockerfile whose lines are in the declaring file
+/// verbatim to their places in that file, which becomes the report's source. Fixes are
+/// dropped: they would edit the Dockerfile's text, not the file.
+fn place_inline(input: &Input, checked: &mut Checked) -> Result<(), String> {
+    let Some(build) = &input.build else {
+        return Ok(());
+    };
+    for d in &mut checked.diagnostics {
+        d.fix = None;
+    }
+    let super::DockerfileSource::Inline {
+        lines: Some(lines), ..
+    } = &build.dockerfile
+    else {
+        return Ok(());
+    };
+    let declaring = std::fs::read_to_string(&build.file)
+        .map_err(|e| format!("{}: cannot read file: {e}", input.display))?;
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(declaring.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let inline_starts: Vec<usize> = std::iter::once(0)
+        .chain(checked.text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let place = |offset: u32| -> u32 {
+        let offset = offset as usize;
+        let line = inline_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let column = offset - inline_starts[line];
+        let target_line = lines.first + line;
+        let Some(&start) = starts.get(target_line) else {
+            return u32::try_from(declaring.len()).unwrap_or(u32::MAX);
+        };
+        let end = starts
+            .get(target_line + 1)
+            .map_or(declaring.len(), |&next| next - 1);
+        // A blank line of the block may be shorter than its indentation.
+        let at = (start + lines.indent + column).min(end);
+        u32::try_from(at).unwrap_or(u32::MAX)
+    };
+    for d in &mut checked.diagnostics {
+        d.range = crate::syntax::TextRange::new(place(d.range.start), place(d.range.end));
+    }
+    checked.text = declaring;
+    Ok(())
+}
+
+/// Checks the builds of one file: the first is fixed when fixing, the others are checked on
+/// its result. With several builds, the findings they share are reported once, and the
+/// others name the builds they were found in.
+fn check_builds(
+    jobs: &[&(&Input, Arc<Config>, String)],
+    options: &CheckOptions<'_>,
+    today: crate::suppress::Date,
+) -> Vec<Result<Checked, String>> {
+    let (first_input, first_config, first_relative) = jobs[0];
+    let first = check_one(
+        first_input,
+        first_config,
+        first_relative,
+        options,
+        today,
+        None,
+    );
+    let Ok(first) = first else {
+        return vec![first];
+    };
+    if jobs.len() == 1 {
+        return vec![Ok(first)];
+    }
+    let written = (options.fix || options.diff).then(|| first.text.clone());
+    let mut runs = vec![first];
+    let mut out = Vec::new();
+    for (input, config, relative) in &jobs[1..] {
+        match check_one(input, config, relative, options, today, written.as_deref()) {
+            Ok(c) => runs.push(c),
+            Err(e) => out.push(Err(e)),
+        }
+    }
+    let labels: Vec<String> = jobs
+        .iter()
+        .map(|(input, _, _)| {
+            input
+                .build
+                .as_ref()
+                .map_or_else(|| "the file on its own".to_string(), |b| b.origin.clone())
+        })
+        .collect();
+    out.push(Ok(merge_runs(runs, &labels)));
+    out
+}
+
+/// One report of several checks of the same text: a finding of every run is kept as it
+/// is, one of only some runs gets their labels appended to its message.
+fn merge_runs(mut runs: Vec<Checked>, labels: &[String]) -> Checked {
+    type Key = (u32, u32, &'static str, String);
+    let key = |d: &Diagnostic| -> Key { (d.range.start, d.range.end, d.code, d.message.clone()) };
+    let mut seen: Vec<(Key, Diagnostic, Vec<usize>)> = Vec::new();
+    for (i, run) in runs.iter_mut().enumerate() {
+        for d in std::mem::take(&mut run.diagnostics) {
+            let k = key(&d);
+            match seen.iter_mut().find(|(sk, _, _)| *sk == k) {
+                Some((_, _, found_in)) => {
+                    if !found_in.contains(&i) {
+                        found_in.push(i);
+                    }
+                }
+                None => seen.push((k, d, vec![i])),
+            }
+        }
+    }
+    let count = runs.len();
+    let mut merged = runs.swap_remove(0);
+    for other in &runs {
+        merged.shellcheck_failure = merged
+            .shellcheck_failure
+            .take()
+            .or_else(|| other.shellcheck_failure.clone());
+    }
+    merged.diagnostics = seen
+        .into_iter()
+        .map(|(_, mut d, found_in)| {
+            if found_in.len() < count {
+                let names: Vec<&str> = found_in.iter().map(|&i| labels[i].as_str()).collect();
+                d.message = format!("{} (in {})", d.message, names.join("; "));
+            }
+            d
+        })
+        .collect();
+    merged
+        .diagnostics
+        .sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    merged
+}
+
 fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
     let infos = || {
         let mut infos = rule_infos();
@@ -526,7 +694,6 @@ fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
 /// Runs `dflint check` and returns the exit code.
 pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     let mut errors = Vec::new();
-    let inputs = collect_inputs(options.paths, options.stdin_filename, &mut errors);
     let today = match super::today() {
         Ok(today) => today,
         Err(e) => {
@@ -541,6 +708,7 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let inputs = collect_inputs(options.paths, options.stdin_filename, true, &mut errors);
     let mut configs = match Configs::new(options) {
         Ok(configs) => configs,
         Err(e) => {
@@ -558,9 +726,21 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             }
         }
     }
-    let results: Vec<Result<Checked, String>> = jobs
+    // The builds of one file are checked together: it is fixed once, and their findings
+    // are merged into one report.
+    let mut groups: Vec<Vec<&(&Input, Arc<Config>, String)>> = Vec::new();
+    for job in &jobs {
+        let same_file = |group: &Vec<&(&Input, Arc<Config>, String)>| {
+            job.0.path.is_some() && group[0].0.path == job.0.path
+        };
+        match groups.iter_mut().find(|g| same_file(g)) {
+            Some(group) => group.push(job),
+            None => groups.push(vec![job]),
+        }
+    }
+    let results: Vec<Result<Checked, String>> = groups
         .par_iter()
-        .map(|(input, config, relative)| check_one(input, config, relative, options, today))
+        .flat_map_iter(|group| check_builds(group, options, today))
         .collect();
     let mut checked = Vec::new();
     for result in results {
@@ -570,7 +750,7 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
         }
     }
     let mut stdout = std::io::stdout().lock();
-    let stdin_fixed = options.fix && !options.diff && inputs.iter().any(|i| i.path.is_none());
+    let stdin_fixed = options.fix && !options.diff && inputs.iter().any(Input::is_stdin);
     for c in &checked {
         if let Some(diff) = &c.diff {
             let _ = stdout.write_all(diff.as_bytes());

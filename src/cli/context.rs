@@ -1,10 +1,12 @@
 //! Reading a build context from disk: listing the files under the context directory and
-//! finding the `.dockerignore` that applies, for [`crate::semantic::context::BuildContext`].
+//! finding the ignore file that applies, for [`crate::semantic::context::BuildContext`].
+//! Which ignore file an engine reads is decided here and nowhere else.
 
 use std::fs;
 use std::io;
 use std::path::Path;
 
+use crate::config::Engine;
 use crate::semantic::context::{BuildContext, DockerIgnore, IgnoreFile};
 
 /// Reads the build context rooted at `dir`.
@@ -15,19 +17,22 @@ use crate::semantic::context::{BuildContext, DockerIgnore, IgnoreFile};
 /// that leave the context, dangle, or point at directories are left out, and linked
 /// directories are never descended. Names that are not valid UTF-8 are converted lossily.
 ///
-/// The ignore file is `<Dockerfile name>.dockerignore` next to `dockerfile` when that file
-/// exists, and `dir/.dockerignore` otherwise, which is BuildKit's order of precedence.
+/// The ignore file is the one [`read_ignore_text`] finds for `engine`.
 ///
 /// # Errors
 ///
 /// Returns the first error from resolving `dir`, reading a directory under it, or reading
 /// the ignore file that exists.
-pub(crate) fn read_context(dir: &Path, dockerfile: Option<&Path>) -> io::Result<BuildContext> {
+pub(crate) fn read_context(
+    dir: &Path,
+    dockerfile: Option<&Path>,
+    engine: Engine,
+) -> io::Result<BuildContext> {
     let root = fs::canonicalize(dir)?;
     let mut files = Vec::new();
     list_files(&root, &root, "", &mut files)?;
     files.sort();
-    let ignore = read_dockerignore(dir, dockerfile)?;
+    let ignore = read_ignore_text(dir, dockerfile, engine)?;
     Ok(BuildContext::new(files, ignore.as_deref()))
 }
 
@@ -63,19 +68,61 @@ fn links_to_file_inside(root: &Path, link: &Path) -> bool {
     target.starts_with(root) && fs::metadata(&target).is_ok_and(|m| m.is_file())
 }
 
-/// The text of the ignore file that applies, if any: the Dockerfile's own
-/// `<name>.dockerignore` first, then the context's `.dockerignore`.
-fn read_dockerignore(dir: &Path, dockerfile: Option<&Path>) -> io::Result<Option<String>> {
-    if let Some(dockerfile) = dockerfile
-        && let Some(name) = dockerfile.file_name()
-    {
-        let mut own = name.to_os_string();
-        own.push(".dockerignore");
-        if let Some(text) = read_if_file(&dockerfile.with_file_name(own))? {
-            return Ok(Some(text));
+/// The text of the ignore file that applies to the context `dir` of `dockerfile`, if any.
+///
+/// Docker (BuildKit) reads the Dockerfile's own `<name>.dockerignore` next to it first, then
+/// the context's `.dockerignore`. Podman (Buildah) reads the context's `.containerignore`
+/// first, then its `.dockerignore`.
+fn read_ignore_text(
+    dir: &Path,
+    dockerfile: Option<&Path>,
+    engine: Engine,
+) -> io::Result<Option<String>> {
+    match engine {
+        Engine::Docker => {
+            if let Some(dockerfile) = dockerfile
+                && let Some(name) = dockerfile.file_name()
+            {
+                let mut own = name.to_os_string();
+                own.push(".dockerignore");
+                if let Some(text) = read_if_file(&dockerfile.with_file_name(own))? {
+                    return Ok(Some(text));
+                }
+            }
+        }
+        Engine::Podman => {
+            if let Some(text) = read_if_file(&dir.join(".containerignore"))? {
+                return Ok(Some(text));
+            }
         }
     }
     read_if_file(&dir.join(".dockerignore"))
+}
+
+/// The directory of `dockerfile`, the context `docker build -f DIR/Dockerfile DIR` sees.
+fn directory_of(dockerfile: &Path) -> &Path {
+    match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// The ignore file of the build context `dir` for `dockerfile` (`None` for a Dockerfile
+/// that is not a file of its own, such as one written inline in a Compose file), as
+/// `engine` chooses it.
+///
+/// # Errors
+///
+/// Returns the error of reading an ignore file that exists.
+pub(crate) fn ignore_file_in(
+    dir: &Path,
+    dockerfile: Option<&Path>,
+    engine: Engine,
+) -> io::Result<IgnoreFile> {
+    Ok(match read_ignore_text(dir, dockerfile, engine)? {
+        Some(text) => IgnoreFile::Present(DockerIgnore::parse(&text)),
+        None => IgnoreFile::Absent,
+    })
 }
 
 /// The ignore file of the build context of the Dockerfile at `dockerfile`, taking the
@@ -84,15 +131,8 @@ fn read_dockerignore(dir: &Path, dockerfile: Option<&Path>) -> io::Result<Option
 /// # Errors
 ///
 /// Returns the error of reading an ignore file that exists.
-pub(crate) fn ignore_file_of(dockerfile: &Path) -> io::Result<IgnoreFile> {
-    let dir = match dockerfile.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    Ok(match read_dockerignore(dir, Some(dockerfile))? {
-        Some(text) => IgnoreFile::Present(DockerIgnore::parse(&text)),
-        None => IgnoreFile::Absent,
-    })
+pub(crate) fn ignore_file_of(dockerfile: &Path, engine: Engine) -> io::Result<IgnoreFile> {
+    ignore_file_in(directory_of(dockerfile), Some(dockerfile), engine)
 }
 
 /// The files of the build context of the Dockerfile at `dockerfile` (its directory, as
@@ -104,12 +144,13 @@ pub(crate) fn ignore_file_of(dockerfile: &Path) -> io::Result<IgnoreFile> {
 /// # Errors
 ///
 /// Returns the error of reading an ignore file that exists.
-pub(crate) fn included_files(dockerfile: &Path, limit: usize) -> io::Result<Vec<String>> {
-    let dir = match dockerfile.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let ignore = match ignore_file_of(dockerfile)? {
+pub(crate) fn included_files(
+    dockerfile: &Path,
+    engine: Engine,
+    limit: usize,
+) -> io::Result<Vec<String>> {
+    let dir = directory_of(dockerfile);
+    let ignore = match ignore_file_of(dockerfile, engine)? {
         IgnoreFile::Present(rules) => Some(rules),
         _ => None,
     };
@@ -191,7 +232,7 @@ mod tests {
         write(root, ".git/HEAD", "ref: refs/heads/main\n");
         write(root, "node_modules/a/index.js", "");
         fs::create_dir_all(root.join("empty/dir")).unwrap();
-        let context = read_context(root, None).unwrap();
+        let context = read_context(root, None, Engine::Docker).unwrap();
         assert_eq!(
             context.files(),
             [
@@ -226,7 +267,7 @@ mod tests {
         symlink(root.join("missing"), root.join("dangling")).unwrap();
         symlink("../../../../../../etc/passwd", root.join("sub/escape")).unwrap();
 
-        let context = read_context(root, None).unwrap();
+        let context = read_context(root, None, Engine::Docker).unwrap();
         assert_eq!(
             context.files(),
             [
@@ -247,7 +288,7 @@ mod tests {
         write(dir.path(), "ctx/a.txt", "");
         symlink(dir.path().join("ctx/a.txt"), dir.path().join("ctx/b.txt")).unwrap();
         symlink(dir.path().join("ctx"), dir.path().join("link")).unwrap();
-        let context = read_context(&dir.path().join("link"), None).unwrap();
+        let context = read_context(&dir.path().join("link"), None, Engine::Docker).unwrap();
         assert_eq!(context.files(), ["a.txt", "b.txt"]);
     }
 
@@ -259,7 +300,7 @@ mod tests {
         write(root, ".dockerignore", "*.log\n");
         write(root, "app.log", "");
         write(root, "app.py", "");
-        let context = read_context(root, Some(&root.join("Dockerfile"))).unwrap();
+        let context = read_context(root, Some(&root.join("Dockerfile")), Engine::Docker).unwrap();
         assert!(context.ignore().is_some());
         assert_eq!(
             context.files(),
@@ -281,16 +322,39 @@ mod tests {
         write(root, "app.log", "");
         write(root, "app.py", "");
         let dockerfile = root.join("build/web.Dockerfile");
-        let context = read_context(root, Some(&dockerfile)).unwrap();
+        let context = read_context(root, Some(&dockerfile), Engine::Docker).unwrap();
         assert!(context.is_excluded("app.py"));
         assert!(!context.is_excluded("app.log"));
 
         // Without its own ignore file, the context's applies.
         let other = root.join("build/api.Dockerfile");
         write(root, "build/api.Dockerfile", "");
-        let context = read_context(root, Some(&other)).unwrap();
+        let context = read_context(root, Some(&other), Engine::Docker).unwrap();
         assert!(context.is_excluded("app.log"));
         assert!(!context.is_excluded("app.py"));
+    }
+
+    #[test]
+    fn podman_prefers_the_containerignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "Containerfile", "");
+        write(root, "Containerfile.dockerignore", "*.txt\n");
+        write(root, ".dockerignore", "*.log\n");
+        write(root, ".containerignore", "*.py\n");
+        let containerfile = root.join("Containerfile");
+        let excluded = |engine| match ignore_file_of(&containerfile, engine).unwrap() {
+            IgnoreFile::Present(rules) => ["a.txt", "a.log", "a.py"]
+                .into_iter()
+                .filter(|p| rules.is_excluded(p))
+                .collect::<Vec<_>>(),
+            _ => panic!("an ignore file is there"),
+        };
+        assert_eq!(excluded(Engine::Podman), ["a.py"]);
+        assert_eq!(excluded(Engine::Docker), ["a.txt"]);
+        // Without a `.containerignore`, Podman reads the `.dockerignore`.
+        fs::remove_file(root.join(".containerignore")).unwrap();
+        assert_eq!(excluded(Engine::Podman), ["a.log"]);
     }
 
     #[test]
@@ -298,7 +362,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         write(root, ".dockerignore/x", "");
-        let context = read_context(root, None).unwrap();
+        let context = read_context(root, None, Engine::Docker).unwrap();
         assert!(context.ignore().is_none());
         assert_eq!(context.files(), [".dockerignore/x"]);
     }
@@ -312,17 +376,17 @@ mod tests {
         write(root, "src/main.rs", "");
         write(root, "app.log", "");
         write(root, "node_modules/x/index.js", "");
-        let files = included_files(&root.join("Dockerfile"), 100).unwrap();
+        let files = included_files(&root.join("Dockerfile"), Engine::Docker, 100).unwrap();
         assert_eq!(files, [".dockerignore", "Dockerfile", "src/main.rs"]);
         // With three entries read, `src/main.rs` (behind the five at the top) is never seen.
-        let partial = included_files(&root.join("Dockerfile"), 3).unwrap();
+        let partial = included_files(&root.join("Dockerfile"), Engine::Docker, 3).unwrap();
         assert!(partial.len() <= 2 && !partial.contains(&"src/main.rs".to_string()));
     }
 
     #[test]
     fn missing_context_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let err = read_context(&dir.path().join("nope"), None).unwrap_err();
+        let err = read_context(&dir.path().join("nope"), None, Engine::Docker).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
     }
 }

@@ -1,7 +1,9 @@
 //! The command-line shell: arguments, file discovery, reading files, exit codes. The only
 //! layer that touches the filesystem, stdin, stdout and the environment.
 
+mod bake;
 mod check;
+mod compose;
 pub(crate) mod config;
 pub(crate) mod context;
 mod discover;
@@ -10,12 +12,14 @@ mod shellcheck;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::Severity;
 use crate::render::LineIndex;
+use discover::{DeclaredBuild, DockerfileSource};
 
 /// dflint: a Dockerfile linter, autofixer and language server.
 #[derive(Parser, Debug)]
@@ -88,7 +92,9 @@ enum PlanFormat {
 struct CheckArgs {
     /// Files or directories to check (`-` reads standard input). Directories are searched
     /// for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile*,
-    /// honouring .gitignore. Defaults to the current directory.
+    /// honouring .gitignore, and for Compose and Bake files, whose Dockerfiles are checked
+    /// with the build context, arguments and target they declare. Defaults to the current
+    /// directory.
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = check::Format::Text)]
@@ -144,6 +150,27 @@ struct CheckArgs {
     /// missing binary is an error) or never.
     #[arg(long, value_enum, value_name = "WHEN")]
     shellcheck: Option<ShellCheckChoice>,
+    /// The container engine whose ignore file applies to a build context: docker
+    /// (`<Dockerfile>.dockerignore`, then `.dockerignore`; the default unless the
+    /// configuration's `engine` says otherwise) or podman (`.containerignore`, then
+    /// `.dockerignore`).
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    engine: Option<EngineChoice>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum EngineChoice {
+    Docker,
+    Podman,
+}
+
+impl EngineChoice {
+    fn engine(self) -> crate::config::Engine {
+        match self {
+            EngineChoice::Docker => crate::config::Engine::Docker,
+            EngineChoice::Podman => crate::config::Engine::Podman,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -263,18 +290,33 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// A file to check: where it comes from and the name to report.
+/// A file to check: where it comes from, the name to report, and the build that a Compose
+/// or Bake file declares for it.
 struct Input {
+    /// The file; `None` for standard input and for a Dockerfile written inline.
     path: Option<PathBuf>,
     display: String,
+    build: Option<Arc<DeclaredBuild>>,
+}
+
+impl Input {
+    fn is_stdin(&self) -> bool {
+        self.path.is_none() && self.build.is_none()
+    }
 }
 
 /// The text of an input, or a message saying why it could not be read.
 fn read_input(input: &Input) -> Result<String, String> {
+    if let Some(build) = &input.build
+        && let DockerfileSource::Inline { text, .. } = &build.dockerfile
+    {
+        return Ok(text.clone());
+    }
     let bytes = match &input.path {
-        Some(path) => {
-            std::fs::read(path).map_err(|e| format!("{}: cannot read file: {e}", input.display))?
-        }
+        Some(path) => std::fs::read(path).map_err(|e| match &input.build {
+            Some(build) => format!("{}: {}: cannot read file: {e}", build.site, input.display),
+            None => format!("{}: cannot read file: {e}", input.display),
+        })?,
         None => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -294,10 +336,15 @@ fn read_input(input: &Input) -> Result<String, String> {
     })
 }
 
-/// Expands the command-line paths into inputs, reporting paths that do not exist.
+/// Expands the command-line paths into inputs, reporting paths that do not exist. With
+/// `builds`, directories are also searched for Compose and Bake files: a Dockerfile they
+/// declare is checked once per distinct build (Dockerfile, context, arguments, target)
+/// instead of on its own; their errors go to `errors` and what they skip is printed as a
+/// note.
 fn collect_inputs(
     paths: &[PathBuf],
     stdin_name: Option<&str>,
+    builds: bool,
     errors: &mut Vec<String>,
 ) -> Vec<Input> {
     let default = [PathBuf::from(".")];
@@ -312,25 +359,84 @@ fn collect_inputs(
             inputs.push(Input {
                 path: None,
                 display: stdin_name.unwrap_or("-").to_string(),
+                build: None,
             });
         } else if path.is_dir() {
-            match discover::dockerfiles_in(path) {
-                Ok(found) => inputs.extend(found.into_iter().map(|p| Input {
-                    display: display_path(&p),
-                    path: Some(p),
-                })),
+            match discover::search(path, builds) {
+                Ok(found) => {
+                    errors.extend(found.errors);
+                    for note in &found.notes {
+                        eprintln!("note: {note}");
+                    }
+                    let declared = distinct_builds(found.builds);
+                    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+                    let built: std::collections::HashSet<PathBuf> = declared
+                        .iter()
+                        .filter_map(|b| match &b.dockerfile {
+                            DockerfileSource::File(p) => canonical(p),
+                            DockerfileSource::Inline { .. } => None,
+                        })
+                        .collect();
+                    for p in found.dockerfiles {
+                        if !built.is_empty() && canonical(&p).is_some_and(|c| built.contains(&c)) {
+                            continue;
+                        }
+                        inputs.push(Input {
+                            display: display_path(&p),
+                            path: Some(p),
+                            build: None,
+                        });
+                    }
+                    inputs.extend(declared.into_iter().map(declared_input));
+                }
                 Err(e) => errors.push(format!("{}: {e}", path.display())),
             }
         } else if path.exists() {
             inputs.push(Input {
                 display: display_path(path),
                 path: Some(path.clone()),
+                build: None,
             });
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
         }
     }
     inputs
+}
+
+/// The declared builds with identical ones merged (their origins joined), sorted by
+/// Dockerfile and origin.
+fn distinct_builds(builds: Vec<DeclaredBuild>) -> Vec<DeclaredBuild> {
+    let mut out: Vec<DeclaredBuild> = Vec::new();
+    for build in builds {
+        match out.iter_mut().find(|b| b.same_build(&build)) {
+            Some(existing) => {
+                existing.origin.push_str(", ");
+                existing.origin.push_str(&build.origin);
+            }
+            None => out.push(build),
+        }
+    }
+    out.sort_by(|a, b| (&a.dockerfile, &a.origin).cmp(&(&b.dockerfile, &b.origin)));
+    out
+}
+
+/// The input of a declared build: its Dockerfile, or for an inline Dockerfile the
+/// declaring file (when the lines are there verbatim, so that positions are the file's) or
+/// `file#key` (positions are then the inline text's).
+fn declared_input(build: DeclaredBuild) -> Input {
+    let (path, display) = match &build.dockerfile {
+        DockerfileSource::File(p) => (Some(p.clone()), display_path(p)),
+        DockerfileSource::Inline { lines: Some(_), .. } => (None, display_path(&build.file)),
+        DockerfileSource::Inline { key, .. } => {
+            (None, format!("{}#{key}", display_path(&build.file)))
+        }
+    };
+    Input {
+        path,
+        display,
+        build: Some(Arc::new(build)),
+    }
 }
 
 fn display_path(path: &Path) -> String {
@@ -367,6 +473,7 @@ fn run_check(args: &CheckArgs) -> u8 {
         baseline: args.baseline.as_deref(),
         write_baseline: args.write_baseline.as_deref(),
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
+        engine: args.engine.map(EngineChoice::engine),
     })
 }
 
@@ -430,7 +537,7 @@ fn run_rule(name: &str) -> u8 {
 
 fn run_plan(args: &PlanArgs) -> u8 {
     let mut io_errors = Vec::new();
-    let inputs = collect_inputs(&args.files, None, &mut io_errors);
+    let inputs = collect_inputs(&args.files, None, false, &mut io_errors);
     let mut build_args = Vec::new();
     for arg in &args.build_args {
         match arg.split_once('=') {
@@ -445,7 +552,11 @@ fn run_plan(args: &PlanArgs) -> u8 {
     }
     let context = match &args.context {
         Some(dir) => {
-            match context::read_context(dir, inputs.first().and_then(|i| i.path.as_deref())) {
+            match context::read_context(
+                dir,
+                inputs.first().and_then(|i| i.path.as_deref()),
+                crate::config::Engine::Docker,
+            ) {
                 Ok(context) => Some(context),
                 Err(e) => {
                     eprintln!(
@@ -525,11 +636,13 @@ fn run_debug_syntax(file: &Path) -> u8 {
         Input {
             path: None,
             display: "-".into(),
+            build: None,
         }
     } else {
         Input {
             path: Some(file.to_path_buf()),
             display: display_path(file),
+            build: None,
         }
     };
     let text = match read_input(&input) {
@@ -560,7 +673,7 @@ fn run_debug_syntax(file: &Path) -> u8 {
 
 fn run_roundtrip(paths: &[PathBuf]) -> u8 {
     let mut io_errors = Vec::new();
-    let inputs = collect_inputs(paths, None, &mut io_errors);
+    let inputs = collect_inputs(paths, None, false, &mut io_errors);
     let failures: Vec<String> = inputs
         .par_iter()
         .filter_map(|input| {

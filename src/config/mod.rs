@@ -21,7 +21,7 @@ mod error;
 mod hadolint;
 mod read;
 mod schema;
-mod tree;
+pub(crate) mod tree;
 
 use std::collections::BTreeMap;
 
@@ -75,6 +75,33 @@ impl ShellCheckMode {
     }
 }
 
+/// The container engine whose build rules decide which ignore file applies to a build
+/// context (the `engine` key, `--engine`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Docker (BuildKit): `<Dockerfile>.dockerignore` next to the Dockerfile, then the
+    /// context's `.dockerignore`.
+    #[default]
+    Docker,
+    /// Podman (Buildah): the context's `.containerignore`, then its `.dockerignore`.
+    Podman,
+}
+
+impl Engine {
+    /// The values as written, in order.
+    pub const NAMES: &[&str] = &["docker", "podman"];
+
+    /// Parses `docker` or `podman`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Engine> {
+        match s {
+            "docker" => Some(Engine::Docker),
+            "podman" => Some(Engine::Podman),
+            _ => None,
+        }
+    }
+}
+
 /// A finished configuration, as [`crate::check`] and the CLI use it.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -110,6 +137,9 @@ pub struct Config {
     /// When ShellCheck runs on the RUN scripts (`None`: not set, which means
     /// [`ShellCheckMode::Auto`] unless the command line says otherwise).
     pub shellcheck: Option<ShellCheckMode>,
+    /// The engine whose ignore files apply (`None`: not set, which means
+    /// [`Engine::Docker`] unless the command line says otherwise).
+    pub engine: Option<Engine>,
     /// Where the configuration was loaded from, for messages.
     pub source: Option<String>,
     /// The format it was read from.

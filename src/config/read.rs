@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::error::{ConfigError, ConfigErrorKind, did_you_mean, one_of};
 use super::tree::{self, Entry, Node, Position, SyntaxFailure, Value};
-use super::{Config, LABEL_SCHEMAS, PathOverride, RequiredLabel, ShellCheckMode, Site};
+use super::{Config, Engine, LABEL_SCHEMAS, PathOverride, RequiredLabel, ShellCheckMode, Site};
 use crate::Severity;
 
 /// The top-level keys of `.dflint.toml` and `.dflint.yaml`.
@@ -22,6 +22,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "disable-ignore-pragma",
     "require-ignore-reason",
     "shellcheck",
+    "engine",
     "rules",
 ];
 
@@ -120,6 +121,13 @@ fn read_config(r: &mut Reader<'_>, root: &Node) -> Result<Config, ConfigError> {
                 config.shellcheck = Some(ShellCheckMode::parse(value).ok_or_else(|| {
                     r.invalid_choice("value", value, node, key, ShellCheckMode::NAMES)
                 })?);
+            }
+            "engine" => {
+                let value = r.string(node, key)?;
+                config.engine =
+                    Some(Engine::parse(value).ok_or_else(|| {
+                        r.invalid_choice("value", value, node, key, Engine::NAMES)
+                    })?);
             }
             "rules" => {
                 for rule in r.table(node, key)? {

@@ -85,6 +85,13 @@ pub fn json_schema() -> Value {
                     suppressed like rules.",
                 "enum": ["auto", "always", "never"]
             },
+            "engine": {
+                "description": "The container engine whose ignore file applies to a build \
+                    context: `docker` (the default: `<Dockerfile>.dockerignore`, then the \
+                    context's `.dockerignore`) or `podman` (the context's `.containerignore`, \
+                    then its `.dockerignore`).",
+                "enum": ["docker", "podman"]
+            },
             "rules": {
                 "description": "Options of individual rules, by rule name, such as \
                     `unpinned-base-image = { require-digest = true }`. Each rule's page lists \

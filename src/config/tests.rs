@@ -883,6 +883,23 @@ fn shellcheck_mode_is_read_from_toml_and_yaml() {
 }
 
 #[test]
+fn engine_is_read_from_toml_and_yaml() {
+    assert_eq!(toml("").engine, None);
+    assert_eq!(
+        toml("engine = \"podman\"\n").engine,
+        Some(super::Engine::Podman)
+    );
+    assert_eq!(yaml("engine: docker\n").engine, Some(super::Engine::Docker));
+    let e = toml_error("engine = \"podmann\"\n");
+    assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
+    assert!(
+        e.message.contains("did you mean `podman`?"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
 fn shellcheck_codes_are_known_selectors() {
     let config =
         toml("ignore = [\"SC2086\", \"shellcheck\", \"SC2\"]\n[severity]\nsc2154 = \"error\"\n");

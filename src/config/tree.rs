@@ -67,6 +67,7 @@ impl Value {
 }
 
 /// A parse failure: the parser's message and where it happened.
+#[derive(Debug)]
 pub(crate) struct SyntaxFailure {
     pub message: String,
     pub pos: Position,

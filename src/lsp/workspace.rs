@@ -36,6 +36,8 @@ impl Resolved {
             ignore_file: &self.ignore_file,
             shellcheck: None,
             today: crate::cli::today().ok(),
+            build_args: &[],
+            target: None,
         }
     }
 }
@@ -138,7 +140,7 @@ impl Configs {
             }
             None => (Arc::new(Config::default()), Vec::new()),
         };
-        let ignore_file = match context::ignore_file_of(&file) {
+        let ignore_file = match context::ignore_file_of(&file, config.engine.unwrap_or_default()) {
             Ok(ignore_file) => ignore_file,
             Err(e) => {
                 notices.push(Notice::Warning(format!(
@@ -193,7 +195,9 @@ impl ContextFiles {
         {
             return Some(files.clone());
         }
-        let mut files = context::included_files(&file, CONTEXT_ENTRIES_READ).ok()?;
+        let mut files =
+            context::included_files(&file, crate::config::Engine::Docker, CONTEXT_ENTRIES_READ)
+                .ok()?;
         files.truncate(CONTEXT_FILES);
         let files = Arc::new(files);
         self.listed

@@ -214,13 +214,17 @@ impl RuleOptions {
 pub struct RuleContext<'a> {
     pub source: &'a str,
     pub parse: &'a Parse,
-    /// The build the file describes, evaluated with default options.
+    /// The build the file describes, evaluated with the build arguments and target of the
+    /// check's [`crate::Settings`] (none by default).
     pub build: &'a Build,
     pub options: &'a RuleOptions,
     /// The ignore file of the build context, when the file has one.
     pub ignore_file: &'a IgnoreFile,
     /// The scripts of every shell-form RUN, read once for all the rules of the file.
     runs: OnceCell<Vec<RunScripts<'a, 'a>>>,
+    /// The build arguments `build` was evaluated with, so that a message can say where an
+    /// ARG's value comes from.
+    pub build_args: &'a [(String, String)],
 }
 
 impl<'a> RuleContext<'a> {
@@ -239,6 +243,7 @@ impl<'a> RuleContext<'a> {
             build,
             options,
             ignore_file,
+            build_args: &[],
             runs: OnceCell::new(),
         }
     }

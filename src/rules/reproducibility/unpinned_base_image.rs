@@ -31,7 +31,8 @@ recognised. It flags an external image that has no tag (`FROM ubuntu`, which mea
 digest (`@sha256:...`, with or without a tag) are fine. A port of the registry is not a tag:
 `localhost:5000/app` has none.
 
-When the image comes from the default of an `ARG`, the message names that ARG. A base the
+When the image comes from the default of an `ARG`, or from the value the build gives it
+(`--build-arg`, or the `args` of a Compose or Bake build), the message names that ARG. A base the
 engine cannot resolve (an ARG without a default, a value only known at build time) is not
 flagged: its tag is not known.
 
@@ -159,6 +160,27 @@ impl Rule for UnpinnedBaseImage {
             let range = word.map_or(stage.from_range, Word::range);
             let arg = word.and_then(|w| blamed_arg(w, ctx.build, &how));
             let shown = image.familiar();
+            // A value given by the build (`--build-arg`, Compose or Bake `args`) is not the
+            // ARG's default, and is fixed where the build is declared.
+            if let Some(arg) = &arg
+                && matches!(how, Unpinned::NoTag | Unpinned::Latest)
+                && ctx.build_args.iter().any(|(name, _)| name == arg)
+            {
+                let what = match how {
+                    Unpinned::NoTag => "has no tag",
+                    _ => "uses the `latest` tag",
+                };
+                let message = format!(
+                    "`{shown}`, the value the build gives `ARG {arg}`, {what}, so each build may \
+                     pull a different image"
+                );
+                let help = format!(
+                    "give the build argument `{arg}` a value with a version tag, or a digest, \
+                     where the build is declared"
+                );
+                out.push(META.diagnostic(range, message).with_help(help));
+                continue;
+            }
             let (message, help) = match (&how, &arg) {
                 (Unpinned::NoTag, None) => (
                     format!("`{shown}` has no tag, so each build may pull a different image"),
