@@ -50,13 +50,21 @@ pub const UNKNOWN_SUPPRESSION: (&str, &str) = ("DFL0201", "unknown-suppression")
 /// A pragma suppresses nothing.
 pub const UNUSED_SUPPRESSION: (&str, &str) = ("DFL0202", "unused-suppression");
 
-/// The identity configuration selects a diagnostic by.
+/// The identity configuration selects a diagnostic by: a rule's, with its categories, or
+/// a plain one for the other codes.
 fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
+    if d.category == Category::Rule
+        && let Ok(i) = RULES.binary_search_by(|r| r.meta().code.cmp(d.code))
+    {
+        return RULES[i].meta().id();
+    }
     RuleId {
         code: d.code,
         name: d.name,
         aliases: d.aliases,
         preview: false,
+        category: None,
+        also: &[],
     }
 }
 
@@ -69,6 +77,8 @@ pub fn known_codes() -> Vec<RuleId<'static>> {
         name,
         aliases,
         preview: false,
+        category: None,
+        also: &[],
     };
     let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| r.meta().id()).collect();
     ids.extend(
@@ -105,6 +115,8 @@ fn may_select_shellcheck(config: &Config, path: &str) -> bool {
         name: crate::shellcheck::NAME,
         aliases: &[],
         preview: false,
+        category: None,
+        also: &[],
     };
     let names_a_code = |s: &String| s.len() > 2 && crate::shellcheck::is_selector(s);
     config.is_enabled(&family, path)

@@ -110,10 +110,16 @@ struct CheckArgs {
     /// default the nearest one above each file.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Only these rules (codes, names, aliases or code prefixes, comma-separated).
+    /// The set of rules to start from: minimal, recommended (the default), security or
+    /// strict. Replaces the configuration's `preset`.
+    #[arg(long, value_name = "PRESET", value_parser = clap::builder::PossibleValuesParser::new(crate::config::Preset::NAMES))]
+    preset: Option<String>,
+    /// Only these rules, or with a preset, these rules too (codes, names, aliases,
+    /// categories such as `security`, or code prefixes, comma-separated). Replaces the
+    /// configuration's `select`.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     select: Vec<String>,
-    /// Not these rules (codes, names, aliases or code prefixes, comma-separated).
+    /// Not these rules (codes, names, aliases, categories or code prefixes, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     ignore: Vec<String>,
     /// Also run rules in preview.
@@ -233,6 +239,9 @@ pub fn main() -> ExitCode {
 struct Input {
     path: Option<PathBuf>,
     display: String,
+    /// Found by searching a directory (so the configuration's `exclude` applies), rather
+    /// than named on the command line.
+    searched: bool,
 }
 
 /// The text of an input, or a message saying why it could not be read.
@@ -278,12 +287,14 @@ fn collect_inputs(
             inputs.push(Input {
                 path: None,
                 display: stdin_name.unwrap_or("-").to_string(),
+                searched: false,
             });
         } else if path.is_dir() {
             match discover::dockerfiles_in(path) {
                 Ok(found) => inputs.extend(found.into_iter().map(|p| Input {
                     display: display_path(&p),
                     path: Some(p),
+                    searched: true,
                 })),
                 Err(e) => errors.push(format!("{}: {e}", path.display())),
             }
@@ -291,6 +302,7 @@ fn collect_inputs(
             inputs.push(Input {
                 display: display_path(path),
                 path: Some(path.clone()),
+                searched: false,
             });
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
@@ -323,6 +335,10 @@ fn run_check(args: &CheckArgs) -> u8 {
         fail_level: args.fail_level.map(FailLevel::severity),
         color: args.color,
         config: args.config.as_deref(),
+        preset: args
+            .preset
+            .as_deref()
+            .and_then(crate::config::Preset::parse),
         select: &args.select,
         ignore: &args.ignore,
         preview: args.preview,
@@ -357,7 +373,7 @@ fn run_rules() -> u8 {
             "{}  {:<28} {:<16} {:<8} fix: {:<9} {}{status}\n",
             m.code,
             m.name,
-            m.category.as_str(),
+            category_list(m),
             m.severity.as_str(),
             m.fix.as_str(),
             m.summary
@@ -365,6 +381,14 @@ fn run_rules() -> u8 {
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     EXIT_CLEAN
+}
+
+/// The rule's categories, the primary one first, `,`-separated.
+fn category_list(m: &crate::rules::RuleMeta) -> String {
+    m.categories()
+        .map(crate::rules::RuleCategory::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn run_rule(name: &str) -> u8 {
@@ -378,14 +402,20 @@ fn run_rule(name: &str) -> u8 {
     } else {
         m.aliases.join(", ")
     };
+    let presets: Vec<&str> = crate::config::Preset::ALL
+        .into_iter()
+        .filter(|p| p.includes(&m.id(), false))
+        .map(crate::config::Preset::as_str)
+        .collect();
     let text = format!(
-        "{} {}\n\n{}\n\ncategory: {}  severity: {}  fix: {}  aliases: {aliases}\n\n{}",
+        "{} {}\n\n{}\n\ncategory: {}  severity: {}  fix: {}  aliases: {aliases}  presets: {}\n\n{}",
         m.code,
         m.name,
         m.summary,
-        m.category.as_str(),
+        category_list(m),
         m.severity.as_str(),
         m.fix.as_str(),
+        presets.join(", "),
         m.docs.trim_start()
     );
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
@@ -489,11 +519,13 @@ fn run_debug_syntax(file: &Path) -> u8 {
         Input {
             path: None,
             display: "-".into(),
+            searched: false,
         }
     } else {
         Input {
             path: Some(file.to_path_buf()),
             display: display_path(file),
+            searched: false,
         }
     };
     let text = match read_input(&input) {
