@@ -230,7 +230,7 @@ struct Checked {
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename,
 /// keeping the file's permissions, so that the file is never left half-written.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

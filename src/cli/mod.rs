@@ -5,6 +5,7 @@ mod check;
 pub(crate) mod config;
 pub(crate) mod context;
 mod discover;
+mod init;
 mod shellcheck;
 
 use std::io::{IsTerminal, Read, Write};
@@ -46,9 +47,32 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Write a commented `.dflint.toml` with every setting at its default, or converted
+    /// from hadolint's configuration.
+    Init(InitArgs),
+    /// Print a shell completion script (source it from the shell's startup file).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Developer tools for the parser.
     #[command(subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(long, short = 'o', value_name = "PATH", default_value = ".dflint.toml")]
+    output: PathBuf,
+    /// Convert this `.hadolint.yaml` instead of writing the defaults; what cannot be
+    /// converted is listed on standard error.
+    #[arg(long, value_name = "FILE")]
+    from_hadolint: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -229,6 +253,8 @@ pub fn main() -> ExitCode {
         Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
         Command::Lsp { stdio: _ } => run_lsp(),
+        Command::Init(args) => init::run(&args.output, args.from_hadolint.as_deref(), args.force),
+        Command::Completions { shell } => run_completions(shell),
         Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
         Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
     };
@@ -348,6 +374,15 @@ fn run_check(args: &CheckArgs) -> u8 {
         report_unused_ignores: args.report_unused_ignores,
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
     })
+}
+
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "dflint", &mut script);
+    let _ = std::io::stdout().lock().write_all(&script);
+    EXIT_CLEAN
 }
 
 fn run_lsp() -> u8 {

@@ -26,6 +26,7 @@ mod preset;
 mod read;
 mod schema;
 mod tree;
+mod write;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,7 @@ pub use hadolint::parse_hadolint_yaml;
 pub use preset::{MINIMAL, Preset};
 pub use read::{parse_toml, parse_yaml, parse_yaml_or_hadolint};
 pub use schema::json_schema;
+pub use write::{Conversion, hadolint_to_toml, init_template};
 
 /// The value types of hadolint's `label-schema`, accepted as `required-labels` schemas.
 pub const LABEL_SCHEMAS: &[&str] = &["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
