@@ -242,3 +242,18 @@ fn sarif_rules_carry_their_categories_as_tags() {
         serde_json::json!(["reproducibility", "security"])
     );
 }
+
+#[test]
+fn the_readme_lists_the_minimal_preset_as_defined() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `minimal` |"))
+        .expect("a `minimal` row");
+    let listed: Vec<&str> = row
+        .split('`')
+        .filter(|w| w.starts_with("DFL") && w.len() == 7)
+        .collect();
+    assert_eq!(listed, dflint::config::MINIMAL);
+}
