@@ -7,11 +7,13 @@
 
 pub mod ast;
 mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod ide;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod render;
 pub mod rules;

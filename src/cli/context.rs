@@ -104,6 +104,7 @@ pub(crate) fn ignore_file_of(dockerfile: &Path) -> io::Result<IgnoreFile> {
 /// # Errors
 ///
 /// Returns the error of reading an ignore file that exists.
+#[cfg(feature = "lsp")]
 pub(crate) fn included_files(dockerfile: &Path, limit: usize) -> io::Result<Vec<String>> {
     let dir = match dockerfile.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -41,6 +41,7 @@ enum Command {
     /// change) and the final image config, without building it.
     Plan(PlanArgs),
     /// Run the language server on standard input and output.
+    #[cfg(feature = "lsp")]
     Lsp {
         /// Accepted for editors that pass it; standard input and output is the only
         /// transport.
@@ -252,6 +253,7 @@ pub fn main() -> ExitCode {
         Command::Rules => run_rules(),
         Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
+        #[cfg(feature = "lsp")]
         Command::Lsp { stdio: _ } => run_lsp(),
         Command::Init(args) => init::run(&args.output, args.from_hadolint.as_deref(), args.force),
         Command::Completions { shell } => run_completions(shell),
@@ -385,6 +387,7 @@ fn run_completions(shell: clap_complete::Shell) -> u8 {
     EXIT_CLEAN
 }
 
+#[cfg(feature = "lsp")]
 fn run_lsp() -> u8 {
     match crate::lsp::run_stdio() {
         Ok(()) => EXIT_CLEAN,
