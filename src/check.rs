@@ -107,13 +107,21 @@ pub const PRAGMA_CODES: &[PragmaCode] = &[
     SUPPRESSION_WITHOUT_REASON,
 ];
 
-/// The identity configuration selects a diagnostic by.
+/// The identity configuration selects a diagnostic by: a rule's, with its categories, or
+/// a plain one for the other codes.
 fn diagnostic_id(d: &Diagnostic) -> RuleId<'static> {
+    if d.category == Category::Rule
+        && let Ok(i) = RULES.binary_search_by(|r| r.meta().code.cmp(d.code))
+    {
+        return RULES[i].meta().id();
+    }
     RuleId {
         code: d.code,
         name: d.name,
         aliases: d.aliases,
         preview: false,
+        category: None,
+        also: &[],
     }
 }
 
@@ -126,6 +134,8 @@ pub fn known_codes() -> Vec<RuleId<'static>> {
         name,
         aliases,
         preview: false,
+        category: None,
+        also: &[],
     };
     let mut ids: Vec<RuleId<'static>> = RULES.iter().map(|r| r.meta().id()).collect();
     ids.extend(
@@ -161,6 +171,8 @@ fn may_select_shellcheck(config: &Config, path: &str) -> bool {
         name: crate::shellcheck::NAME,
         aliases: &[],
         preview: false,
+        category: None,
+        also: &[],
     };
     let names_a_code = |s: &String| s.len() > 2 && crate::shellcheck::is_selector(s);
     config.is_enabled(&family, path)

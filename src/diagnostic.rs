@@ -39,6 +39,69 @@ impl Severity {
     }
 }
 
+/// What a rule is about. Each rule has one primary category (the directory its file is in)
+/// and may belong to further ones (see [`crate::rules::categories`]); configuration selects
+/// rules by category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleCategory {
+    /// The build does something other than what it seems to.
+    Correctness,
+    /// The image or the build exposes something it should not.
+    Security,
+    /// The image is bigger, or the build slower, than it needs to be.
+    Performance,
+    /// Building twice may not give the same image.
+    Reproducibility,
+    /// The Dockerfile is harder to read or to change than it needs to be, or uses a form
+    /// that is deprecated.
+    Maintainability,
+    /// Consistent spelling: casing, spacing, the preferred form of an instruction.
+    Style,
+}
+
+impl RuleCategory {
+    /// Every category, in the order of the rule codes' first digit.
+    pub const ALL: [RuleCategory; 6] = [
+        RuleCategory::Correctness,
+        RuleCategory::Security,
+        RuleCategory::Performance,
+        RuleCategory::Reproducibility,
+        RuleCategory::Maintainability,
+        RuleCategory::Style,
+    ];
+
+    /// Names accepted as selectors besides the categories' own: `size` is `performance`.
+    pub const ALIASES: &[(&str, RuleCategory)] = &[("size", RuleCategory::Performance)];
+
+    /// The category's name, as used in configuration and docs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCategory::Correctness => "correctness",
+            RuleCategory::Security => "security",
+            RuleCategory::Performance => "performance",
+            RuleCategory::Reproducibility => "reproducibility",
+            RuleCategory::Maintainability => "maintainability",
+            RuleCategory::Style => "style",
+        }
+    }
+
+    /// The category a selector names (its name or an alias such as `size`), compared
+    /// without regard to ASCII case.
+    #[must_use]
+    pub fn parse(selector: &str) -> Option<RuleCategory> {
+        RuleCategory::ALL
+            .into_iter()
+            .find(|c| selector.eq_ignore_ascii_case(c.as_str()))
+            .or_else(|| {
+                RuleCategory::ALIASES
+                    .iter()
+                    .find(|(alias, _)| selector.eq_ignore_ascii_case(alias))
+                    .map(|(_, c)| *c)
+            })
+    }
+}
+
 /// Where a diagnostic comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

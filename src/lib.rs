@@ -8,12 +8,14 @@
 pub mod ast;
 pub mod baseline;
 mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fingerprint;
 pub mod fix;
 pub mod ide;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod render;
 pub mod rules;

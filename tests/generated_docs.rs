@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use dflint::config::Preset;
 use dflint::rules::registry::RULES;
 use dflint::rules::{RuleMeta, RuleStatus};
 use dflint::semantic::ProblemKind;
@@ -142,10 +143,35 @@ fn registry_and_category_modules_are_generated_from_the_file_tree() {
     assert_fresh(&stale);
 }
 
+/// The rule's categories, the primary one first.
+fn categories(m: &RuleMeta) -> String {
+    m.categories()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The presets that hold the rule (with `preview` off).
+fn presets(m: &RuleMeta) -> String {
+    Preset::ALL
+        .into_iter()
+        .filter(|p| p.includes(&m.id(), false))
+        .map(Preset::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn index() -> String {
     let mut out = format!(
         "<!-- {HEADER} -->\n# dflint codes\n\n## Rules\n\n\
-         | Code | Name | Category | Severity | Fix | Status | Aliases | Summary |\n|---|---|---|---|---|---|---|---|\n"
+         Presets: {}. `preview = true` adds the preview rules to `recommended` and \
+         `security`.\n\n\
+         | Code | Name | Categories | Severity | Fix | Status | Presets | Aliases | Summary |\n|---|---|---|---|---|---|---|---|---|\n",
+        Preset::ALL
+            .into_iter()
+            .map(|p| format!("`{}` ({})", p.as_str(), p.description()))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     for rule in RULES {
         let m = rule.meta();
@@ -156,13 +182,14 @@ fn index() -> String {
         };
         let _ = writeln!(
             out,
-            "| [`{}`]({}/README.md) | `{}` | {} | {} | {} | {status} | {} | {} |",
+            "| [`{}`]({}/README.md) | `{}` | {} | {} | {} | {status} | {} | {} | {} |",
             m.code,
             m.code,
             m.name,
-            m.category.as_str(),
+            categories(m),
             m.severity.as_str(),
             m.fix.as_str(),
+            presets(m),
             m.aliases.join(", "),
             m.summary
         );
@@ -218,13 +245,14 @@ fn rule_page(m: &RuleMeta) -> String {
         m.aliases.join(", ")
     };
     format!(
-        "<!-- {HEADER} -->\n# {} `{}`\n\n{}\n\n| Category | Severity | Fix | Status | Aliases |\n|---|---|---|---|---|\n| {} | {} | {} | {status} | {aliases} |\n\n{}",
+        "<!-- {HEADER} -->\n# {} `{}`\n\n{}\n\n| Categories | Severity | Fix | Status | Presets | Aliases |\n|---|---|---|---|---|---|\n| {} | {} | {} | {status} | {} | {aliases} |\n\n{}",
         m.code,
         m.name,
         m.summary,
-        m.category.as_str(),
+        categories(m),
         m.severity.as_str(),
         m.fix.as_str(),
+        presets(m),
         m.docs.trim_start()
     )
 }

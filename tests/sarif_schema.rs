@@ -100,6 +100,7 @@ fn sarif_output_validates_against_the_official_schema() {
             summary: "An image is used without a tag.",
             help_uri: "https://example.org/dflint/rules/DFL3006".into(),
             severity: Severity::Warning,
+            categories: vec!["reproducibility", "security"],
         },
         RuleInfo {
             code: "DFL9999",
@@ -107,6 +108,7 @@ fn sarif_output_validates_against_the_official_schema() {
             summary: "A rule without documentation.",
             help_uri: String::new(),
             severity: Severity::Style,
+            categories: Vec::new(),
         },
     ];
     let sarif = render_sarif(&files, &rules);

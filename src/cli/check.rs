@@ -46,6 +46,8 @@ pub(crate) struct CheckOptions<'a> {
     pub fail_level: Option<Severity>,
     pub color: super::ColorChoice,
     pub config: Option<&'a Path>,
+    /// `--preset`, which replaces the configuration's `preset`.
+    pub preset: Option<crate::config::Preset>,
     pub select: &'a [String],
     pub ignore: &'a [String],
     pub preview: bool,
@@ -75,6 +77,10 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
                 summary: m.summary,
                 help_uri: format!("{DOCS_URL}{}", m.code),
                 severity: m.severity,
+                categories: m
+                    .categories()
+                    .map(crate::rules::RuleCategory::as_str)
+                    .collect(),
             }
         })
         .collect();
@@ -84,6 +90,7 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
         summary: c.summary(),
         help_uri: format!("{DOCS_URL}{}", c.code()),
         severity: Severity::Error,
+        categories: Vec::new(),
     }));
     infos.extend(ProblemKind::ALL.iter().map(|k| RuleInfo {
         code: k.code(),
@@ -91,6 +98,7 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
         summary: k.summary(),
         help_uri: format!("{DOCS_URL}{}", k.code()),
         severity: Severity::Error,
+        categories: Vec::new(),
     }));
     infos.extend(crate::PRAGMA_CODES.iter().map(|p| RuleInfo {
         code: p.code,
@@ -102,6 +110,7 @@ pub(crate) fn rule_infos() -> Vec<RuleInfo> {
         } else {
             Severity::Warning
         },
+        categories: Vec::new(),
     }));
     infos
 }
@@ -124,6 +133,7 @@ fn shellcheck_infos(reports: &[FileReport<'_>]) -> Vec<RuleInfo> {
             summary: "A ShellCheck finding in the script of a RUN instruction.",
             help_uri: format!("https://www.shellcheck.net/wiki/{code}"),
             severity,
+            categories: Vec::new(),
         })
         .collect()
 }
@@ -157,6 +167,9 @@ fn configure(mut config: Config, options: &CheckOptions<'_>) -> Result<Config, S
     }
     if let Some(error) = error {
         return Err(error);
+    }
+    if options.preset.is_some() {
+        config.preset = options.preset;
     }
     if !options.select.is_empty() {
         config.select = options.select.to_vec();
@@ -242,7 +255,7 @@ struct Checked {
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename,
 /// keeping the file's permissions, so that the file is never left half-written.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -719,7 +732,11 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     let mut jobs = Vec::new();
     for input in &inputs {
         match configs.for_input(input) {
-            Ok((config, relative)) => jobs.push((input, config, relative)),
+            Ok((config, relative)) => {
+                if !(input.searched && config.exclude.matches(&relative)) {
+                    jobs.push((input, config, relative));
+                }
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_ERROR;

@@ -144,6 +144,7 @@ pub(crate) fn ignore_file_of(dockerfile: &Path, engine: Engine) -> io::Result<Ig
 /// # Errors
 ///
 /// Returns the error of reading an ignore file that exists.
+#[cfg(feature = "lsp")]
 pub(crate) fn included_files(
     dockerfile: &Path,
     engine: Engine,

@@ -7,6 +7,7 @@ mod compose;
 pub(crate) mod config;
 pub(crate) mod context;
 mod discover;
+mod init;
 mod shellcheck;
 
 use std::io::{IsTerminal, Read, Write};
@@ -44,15 +45,39 @@ enum Command {
     /// change) and the final image config, without building it.
     Plan(PlanArgs),
     /// Run the language server on standard input and output.
+    #[cfg(feature = "lsp")]
     Lsp {
         /// Accepted for editors that pass it; standard input and output is the only
         /// transport.
         #[arg(long)]
         stdio: bool,
     },
+    /// Write a commented `.dflint.toml` with every setting at its default, or converted
+    /// from hadolint's configuration.
+    Init(InitArgs),
+    /// Print a shell completion script (source it from the shell's startup file).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Developer tools for the parser.
     #[command(subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(long, short = 'o', value_name = "PATH", default_value = ".dflint.toml")]
+    output: PathBuf,
+    /// Convert this `.hadolint.yaml` instead of writing the defaults; what cannot be
+    /// converted is listed on standard error.
+    #[arg(long, value_name = "FILE")]
+    from_hadolint: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -116,10 +141,16 @@ struct CheckArgs {
     /// default the nearest one above each file.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Only these rules (codes, names, aliases or code prefixes, comma-separated).
+    /// The set of rules to start from: minimal, recommended (the default), security or
+    /// strict. Replaces the configuration's `preset`.
+    #[arg(long, value_name = "PRESET", value_parser = clap::builder::PossibleValuesParser::new(crate::config::Preset::NAMES))]
+    preset: Option<String>,
+    /// Only these rules, or with a preset, these rules too (codes, names, aliases,
+    /// categories such as `security`, or code prefixes, comma-separated). Replaces the
+    /// configuration's `select`.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     select: Vec<String>,
-    /// Not these rules (codes, names, aliases or code prefixes, comma-separated).
+    /// Not these rules (codes, names, aliases, categories or code prefixes, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     ignore: Vec<String>,
     /// Also run rules in preview.
@@ -283,7 +314,10 @@ pub fn main() -> ExitCode {
         Command::Rules => run_rules(),
         Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
+        #[cfg(feature = "lsp")]
         Command::Lsp { stdio: _ } => run_lsp(),
+        Command::Init(args) => init::run(&args.output, args.from_hadolint.as_deref(), args.force),
+        Command::Completions { shell } => run_completions(shell),
         Command::Debug(DebugCommand::Syntax { file }) => run_debug_syntax(&file),
         Command::Debug(DebugCommand::Roundtrip { paths }) => run_roundtrip(&paths),
     };
@@ -297,6 +331,9 @@ struct Input {
     path: Option<PathBuf>,
     display: String,
     build: Option<Arc<DeclaredBuild>>,
+    /// Found by searching a directory (so the configuration's `exclude` applies), rather
+    /// than named on the command line.
+    searched: bool,
 }
 
 impl Input {
@@ -360,6 +397,7 @@ fn collect_inputs(
                 path: None,
                 display: stdin_name.unwrap_or("-").to_string(),
                 build: None,
+                searched: false,
             });
         } else if path.is_dir() {
             match discover::search(path, builds) {
@@ -385,6 +423,7 @@ fn collect_inputs(
                             display: display_path(&p),
                             path: Some(p),
                             build: None,
+                            searched: true,
                         });
                     }
                     inputs.extend(declared.into_iter().map(declared_input));
@@ -396,6 +435,7 @@ fn collect_inputs(
                 display: display_path(path),
                 path: Some(path.clone()),
                 build: None,
+                searched: false,
             });
         } else {
             errors.push(format!("{}: no such file or directory", path.display()));
@@ -436,6 +476,7 @@ fn declared_input(build: DeclaredBuild) -> Input {
         path,
         display,
         build: Some(Arc::new(build)),
+        searched: true,
     }
 }
 
@@ -463,6 +504,10 @@ fn run_check(args: &CheckArgs) -> u8 {
         fail_level: args.fail_level.map(FailLevel::severity),
         color: args.color,
         config: args.config.as_deref(),
+        preset: args
+            .preset
+            .as_deref()
+            .and_then(crate::config::Preset::parse),
         select: &args.select,
         ignore: &args.ignore,
         preview: args.preview,
@@ -477,6 +522,16 @@ fn run_check(args: &CheckArgs) -> u8 {
     })
 }
 
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "dflint", &mut script);
+    let _ = std::io::stdout().lock().write_all(&script);
+    EXIT_CLEAN
+}
+
+#[cfg(feature = "lsp")]
 fn run_lsp() -> u8 {
     match crate::lsp::run_stdio() {
         Ok(()) => EXIT_CLEAN,
@@ -500,7 +555,7 @@ fn run_rules() -> u8 {
             "{}  {:<28} {:<16} {:<8} fix: {:<9} {}{status}\n",
             m.code,
             m.name,
-            m.category.as_str(),
+            category_list(m),
             m.severity.as_str(),
             m.fix.as_str(),
             m.summary
@@ -508,6 +563,14 @@ fn run_rules() -> u8 {
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     EXIT_CLEAN
+}
+
+/// The rule's categories, the primary one first, `,`-separated.
+fn category_list(m: &crate::rules::RuleMeta) -> String {
+    m.categories()
+        .map(crate::rules::RuleCategory::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn run_rule(name: &str) -> u8 {
@@ -521,14 +584,20 @@ fn run_rule(name: &str) -> u8 {
     } else {
         m.aliases.join(", ")
     };
+    let presets: Vec<&str> = crate::config::Preset::ALL
+        .into_iter()
+        .filter(|p| p.includes(&m.id(), false))
+        .map(crate::config::Preset::as_str)
+        .collect();
     let text = format!(
-        "{} {}\n\n{}\n\ncategory: {}  severity: {}  fix: {}  aliases: {aliases}\n\n{}",
+        "{} {}\n\n{}\n\ncategory: {}  severity: {}  fix: {}  aliases: {aliases}  presets: {}\n\n{}",
         m.code,
         m.name,
         m.summary,
-        m.category.as_str(),
+        category_list(m),
         m.severity.as_str(),
         m.fix.as_str(),
+        presets.join(", "),
         m.docs.trim_start()
     );
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
@@ -637,12 +706,14 @@ fn run_debug_syntax(file: &Path) -> u8 {
             path: None,
             display: "-".into(),
             build: None,
+            searched: false,
         }
     } else {
         Input {
             path: Some(file.to_path_buf()),
             display: display_path(file),
             build: None,
+            searched: false,
         }
     };
     let text = match read_input(&input) {

@@ -4,35 +4,43 @@
 //!
 //! Selection, in order:
 //!
-//! 1. The top level: when `select` is empty, every stable rule is on (and preview rules too
-//!    with `preview = true`); otherwise exactly the rules `select` names are on. Then every
-//!    rule `ignore` names is off: `ignore` wins over `select`.
+//! 1. The top level starts from a set of rules: the `preset`'s when one is set (see
+//!    [`Preset`]), and `select` adds rules to it; without a `preset`, the `recommended`
+//!    preset (every stable rule, and preview rules too with `preview = true`) when `select`
+//!    is empty, otherwise exactly the rules `select` names. Then every rule `ignore` names is
+//!    off: `ignore` wins over `select`.
 //! 2. Each `per-path` entry whose globs match the file, in the order written: a rule its
 //!    `ignore` names is turned off, else a rule its `select` names is turned on. Later
 //!    entries win.
 //!
 //! A selector is a code (`DFL3006`), a name (`unpinned-base-image`), an alias (`DL3006`,
-//! `SecretsUsedInArgOrEnv`), a code prefix (`DFL3`) or `ALL`, compared without regard to
-//! ASCII case. A prefix or `ALL` turns a preview rule on only with `preview = true`; naming
-//! the rule (code, name or alias) turns it on regardless. Severity overrides use the most
-//! specific selector that matches (a named rule, then the longest prefix, then `ALL`).
+//! `SecretsUsedInArgOrEnv`), a category (`security`, `size` for `performance`), a code prefix
+//! (`DFL3`) or `ALL`, compared without regard to ASCII case. A category, a prefix or `ALL`
+//! turns a preview rule on only with `preview = true`; naming the rule (code, name or alias)
+//! turns it on regardless. Severity overrides use the most specific selector that matches (a
+//! named rule, then the longest prefix, then a category, then `ALL`).
 
 mod error;
 mod hadolint;
+mod preset;
 mod read;
 mod schema;
 pub(crate) mod tree;
+mod write;
 
 use std::collections::BTreeMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::Severity;
+use crate::diagnostic::RuleCategory;
 
 pub use error::{ConfigError, ConfigErrorKind};
 pub use hadolint::parse_hadolint_yaml;
+pub use preset::{MINIMAL, Preset};
 pub use read::{parse_toml, parse_yaml, parse_yaml_or_hadolint};
 pub use schema::json_schema;
+pub use write::{Conversion, hadolint_to_toml, init_template};
 
 /// The value types of hadolint's `label-schema`, accepted as `required-labels` schemas.
 pub const LABEL_SCHEMAS: &[&str] = &["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
@@ -105,7 +113,11 @@ impl Engine {
 /// A finished configuration, as [`crate::check`] and the CLI use it.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
-    /// Rule selectors to enable. Empty means the default set (every stable rule).
+    /// The set of rules selection starts from (`None`: `recommended` when `select` is
+    /// empty, otherwise nothing).
+    pub preset: Option<Preset>,
+    /// Rule selectors to enable: added to the `preset`, or without one, when not empty,
+    /// exactly the rules enabled.
     pub select: Vec<String>,
     /// Rule selectors to disable; wins over `select`.
     pub ignore: Vec<String>,
@@ -140,6 +152,9 @@ pub struct Config {
     /// The engine whose ignore files apply (`None`: not set, which means
     /// [`Engine::Docker`] unless the command line says otherwise).
     pub engine: Option<Engine>,
+    /// Files that searching a directory skips (files named on the command line are still
+    /// checked).
+    pub exclude: Exclude,
     /// Where the configuration was loaded from, for messages.
     pub source: Option<String>,
     /// The format it was read from.
@@ -173,6 +188,19 @@ pub struct RuleId<'a> {
     pub aliases: &'a [&'a str],
     /// Whether the rule is in preview.
     pub preview: bool,
+    /// The primary category (`None` for codes that are not rules: syntax errors, build
+    /// problems, ShellCheck findings).
+    pub category: Option<RuleCategory>,
+    /// Further categories.
+    pub also: &'a [RuleCategory],
+}
+
+impl RuleId<'_> {
+    /// Whether the rule belongs to `category`.
+    #[must_use]
+    pub fn in_category(&self, category: RuleCategory) -> bool {
+        self.category == Some(category) || self.also.contains(&category)
+    }
 }
 
 /// Selection and severity overrides for files matching some globs.
@@ -186,6 +214,38 @@ pub struct PathOverride {
     pub ignore: Vec<String>,
     /// Severity overrides for these files.
     pub severity: BTreeMap<String, Severity>,
+}
+
+/// Globs of files that searching a directory skips, relative to the configuration's
+/// directory (the same glob rules as `per-path`).
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    globs: Vec<String>,
+    matcher: GlobSet,
+}
+
+impl Exclude {
+    /// Files matching any of `globs`.
+    ///
+    /// # Errors
+    /// When a glob is invalid: its index in `globs` and the reason.
+    pub fn new(globs: Vec<String>) -> Result<Self, (usize, String)> {
+        let matcher = PathOverride::new(globs.clone())?.matcher;
+        Ok(Exclude { globs, matcher })
+    }
+
+    /// The globs as written.
+    #[must_use]
+    pub fn globs(&self) -> &[String] {
+        &self.globs
+    }
+
+    /// Whether `path` (relative to the configuration's directory, `/`-separated) is
+    /// excluded.
+    #[must_use]
+    pub fn matches(&self, path: &str) -> bool {
+        !self.globs.is_empty() && self.matcher.is_match(normalize_path(path))
+    }
 }
 
 /// A label that every image must set.
@@ -263,14 +323,17 @@ fn normalize_path(path: &str) -> String {
 /// How specifically a selector names a rule: `None` when it does not match.
 fn specificity(selector: &str, rule: &RuleId<'_>) -> Option<Match> {
     if selector.eq_ignore_ascii_case("ALL") {
-        return Some(Match::Group(0));
+        return Some(Match::All);
     }
     if names_rule(selector, rule) {
         return Some(Match::Named);
     }
+    if let Some(category) = RuleCategory::parse(selector) {
+        return rule.in_category(category).then_some(Match::Category);
+    }
     let prefix = rule.code.get(..selector.len())?;
     (!selector.is_empty() && prefix.eq_ignore_ascii_case(selector))
-        .then_some(Match::Group(selector.len()))
+        .then_some(Match::Prefix(selector.len()))
 }
 
 fn names_rule(selector: &str, rule: &RuleId<'_>) -> bool {
@@ -285,18 +348,22 @@ fn names_rule(selector: &str, rule: &RuleId<'_>) -> bool {
 /// A selector match, ordered from least to most specific.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Match {
-    /// `ALL` (length 0) or a code prefix of this length.
-    Group(usize),
+    /// `ALL`.
+    All,
+    /// A category the rule belongs to.
+    Category,
+    /// A code prefix of this length.
+    Prefix(usize),
     /// The rule's code, name or an alias.
     Named,
 }
 
-/// Whether any selector turns the rule on: a group selector reaches a preview rule only
-/// with `preview`.
+/// Whether any selector turns the rule on: a group selector (category, prefix, `ALL`)
+/// reaches a preview rule only with `preview`.
 fn any_enables(selectors: &[String], rule: &RuleId<'_>, preview: bool) -> bool {
     selectors.iter().any(|s| match specificity(s, rule) {
         Some(Match::Named) => true,
-        Some(Match::Group(_)) => preview || !rule.preview,
+        Some(_) => preview || !rule.preview,
         None => false,
     })
 }
@@ -319,10 +386,12 @@ impl Config {
     /// directory, `/`-separated).
     #[must_use]
     pub fn is_enabled(&self, rule: &RuleId<'_>, path: &str) -> bool {
-        let mut enabled = if self.select.is_empty() {
-            !rule.preview || self.preview
-        } else {
-            any_enables(&self.select, rule, self.preview)
+        let mut enabled = match self.preset {
+            Some(preset) => {
+                preset.includes(rule, self.preview) || any_enables(&self.select, rule, self.preview)
+            }
+            None if self.select.is_empty() => Preset::Recommended.includes(rule, self.preview),
+            None => any_enables(&self.select, rule, self.preview),
         };
         if any_matches(&self.ignore, rule) {
             enabled = false;
@@ -451,10 +520,11 @@ fn check_selector_inner(selector: &str, known: &[RuleId<'_>], exact: bool) -> Re
     }
     let found = known.iter().any(|rule| match specificity(selector, rule) {
         Some(Match::Named) => true,
-        Some(Match::Group(_)) => !exact,
+        Some(_) => !exact,
         None => false,
     });
-    if found || (!exact && selector.eq_ignore_ascii_case("ALL")) {
+    let group = selector.eq_ignore_ascii_case("ALL") || RuleCategory::parse(selector).is_some();
+    if found || (!exact && group) {
         Ok(())
     } else {
         Err(format!("unknown rule `{selector}`"))
@@ -463,11 +533,18 @@ fn check_selector_inner(selector: &str, known: &[RuleId<'_>], exact: bool) -> Re
 
 /// ` (did you mean `X`?)` for a likely typo of a known code, name or alias, or nothing.
 fn suggestion(selector: &str, known: &[RuleId<'_>]) -> String {
-    let candidates = known.iter().flat_map(|r| {
-        [r.code, r.name]
-            .into_iter()
-            .chain(r.aliases.iter().copied())
-    });
+    let categories = RuleCategory::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(RuleCategory::ALIASES.iter().map(|(alias, _)| *alias));
+    let candidates = known
+        .iter()
+        .flat_map(|r| {
+            [r.code, r.name]
+                .into_iter()
+                .chain(r.aliases.iter().copied())
+        })
+        .chain(categories);
     // Codes differing in a digit are different rules (hadolint's `DL3008` is no typo of
     // `DL3006`), so a code only suggests its anagrams: swapped digits are a likely typo.
     let looks_like_code = selector.len() > 3

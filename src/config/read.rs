@@ -5,11 +5,15 @@ use std::collections::BTreeMap;
 
 use super::error::{ConfigError, ConfigErrorKind, did_you_mean, one_of};
 use super::tree::{self, Entry, Node, Position, SyntaxFailure, Value};
-use super::{Config, Engine, LABEL_SCHEMAS, PathOverride, RequiredLabel, ShellCheckMode, Site};
+use super::{
+    Config, Engine, Exclude, LABEL_SCHEMAS, PathOverride, Preset, RequiredLabel, ShellCheckMode,
+    Site,
+};
 use crate::Severity;
 
 /// The top-level keys of `.dflint.toml` and `.dflint.yaml`.
 pub(crate) const TOP_KEYS: &[&str] = &[
+    "preset",
     "select",
     "ignore",
     "severity",
@@ -24,6 +28,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "shellcheck",
     "engine",
     "rules",
+    "exclude",
 ];
 
 /// The keys of a `per-path` entry.
@@ -88,9 +93,29 @@ fn read_config(r: &mut Reader<'_>, root: &Node) -> Result<Config, ConfigError> {
         }
         let key = entry.key.as_str();
         match key {
+            "preset" => {
+                let value = r.string(node, key)?;
+                config.preset =
+                    Some(Preset::parse(value).ok_or_else(|| {
+                        r.invalid_choice("preset", value, node, key, Preset::NAMES)
+                    })?);
+            }
             "select" => r.selectors(node, key, key, &mut config.select)?,
             "ignore" => r.selectors(node, key, key, &mut config.ignore)?,
             "severity" => r.severity_table(node, key, key, &mut config.severity)?,
+            "exclude" => {
+                let items = r.array(node, key)?;
+                let globs = r.strings(node, key)?;
+                config.exclude = Exclude::new(globs.clone()).map_err(|(i, reason)| {
+                    let item_key = index(key, i);
+                    r.error(
+                        ConfigErrorKind::InvalidValue,
+                        &item_key,
+                        items.get(i).map_or(node.pos, |n| n.pos),
+                        format!("invalid glob `{}` in `{item_key}`: {reason}", globs[i]),
+                    )
+                })?;
+            }
             "fail-level" => {
                 let value = r.string(node, key)?;
                 if value == "none" {

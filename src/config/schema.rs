@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::LABEL_SCHEMAS;
+use super::{LABEL_SCHEMAS, Preset};
 
 /// The JSON Schema (draft 2020-12) of the configuration file.
 #[must_use]
@@ -17,11 +17,21 @@ pub fn json_schema() -> Value {
         "type": "object",
         "additionalProperties": false,
         "properties": {
+            "preset": {
+                "description": "The set of rules selection starts from: `minimal` (build \
+                    errors and the clearest security problems), `recommended` (every stable \
+                    rule), `security` (`recommended` plus every security rule, preview ones \
+                    included) or `strict` (every rule). `select` adds rules to it and `ignore` \
+                    removes rules from it. Without a preset, `recommended` applies when \
+                    `select` is empty.",
+                "enum": Preset::NAMES
+            },
             "select": {
-                "description": "Rules to enable. When empty or absent, every stable rule is \
-                    enabled; otherwise exactly the rules named here. A preview rule is enabled \
-                    by a code prefix or `ALL` only with `preview = true`, by its code, name or \
-                    alias always.",
+                "description": "Rules to enable: added to `preset` when one is set; \
+                    otherwise, when empty or absent, every stable rule is enabled, and when \
+                    not, exactly the rules named here. A preview rule is enabled by a \
+                    category, a code prefix or `ALL` only with `preview = true`, by its code, \
+                    name or alias always.",
                 "$ref": "#/$defs/selectors"
             },
             "ignore": {
@@ -31,7 +41,7 @@ pub fn json_schema() -> Value {
             "severity": {
                 "description": "Severity overrides: rule selector to severity. When several \
                     selectors match a rule, the most specific wins: a code, name or alias, \
-                    then the longest code prefix, then `ALL`.",
+                    then the longest code prefix, then a category, then `ALL`.",
                 "$ref": "#/$defs/severityTable"
             },
             "fail-level": {
@@ -92,6 +102,13 @@ pub fn json_schema() -> Value {
                     then its `.dockerignore`).",
                 "enum": ["docker", "podman"]
             },
+            "exclude": {
+                "description": "Globs of files to skip when searching a directory, relative \
+                    to the configuration file's directory (as `per-path` globs). Files named \
+                    on the command line are still checked.",
+                "type": "array",
+                "items": { "type": "string", "description": "A glob." }
+            },
             "rules": {
                 "description": "Options of individual rules, by rule name, such as \
                     `unpinned-base-image = { require-digest = true }`. Each rule's page lists \
@@ -108,7 +125,9 @@ pub fn json_schema() -> Value {
             "selector": {
                 "description": "A rule selector: a code (`DFL3006`), a name \
                     (`unpinned-base-image`), an alias from another tool (`DL3006`, \
-                    `SecretsUsedInArgOrEnv`), a code prefix (`DFL3`) or `ALL`. ShellCheck's \
+                    `SecretsUsedInArgOrEnv`), a category (`correctness`, `security`, \
+                    `performance` or `size`, `reproducibility`, `maintainability`, `style`), \
+                    a code prefix (`DFL3`) or `ALL`. ShellCheck's \
                     findings answer to their codes (`SC2086`), code prefixes (`SC2`) and \
                     the name `shellcheck`.",
                 "type": "string",

@@ -7,24 +7,32 @@ const PINNED: RuleId<'static> = RuleId {
     name: "unpinned-base-image",
     aliases: &["DL3006"],
     preview: false,
+    category: None,
+    also: &[],
 };
 const LATEST: RuleId<'static> = RuleId {
     code: "DFL3007",
     name: "latest-tag",
     aliases: &["DL3007"],
     preview: false,
+    category: None,
+    also: &[],
 };
 const SECRETS: RuleId<'static> = RuleId {
     code: "DFL4010",
     name: "secret-in-arg-or-env",
     aliases: &["DL3064", "SecretsUsedInArgOrEnv"],
     preview: false,
+    category: None,
+    also: &[],
 };
 const HEALTHCHECK: RuleId<'static> = RuleId {
     code: "DFL3057",
     name: "missing-healthcheck",
     aliases: &["DL3057"],
     preview: true,
+    category: None,
+    also: &[],
 };
 const KNOWN: &[RuleId<'static>] = &[PINNED, LATEST, SECRETS, HEALTHCHECK];
 
@@ -602,7 +610,7 @@ fn unknown_keys_suggest_the_nearest_valid_key() {
     let e = yaml_error("colour: always\n");
     assert!(
         e.message
-            .starts_with("unknown key `colour` (expected `select`, `ignore`, "),
+            .starts_with("unknown key `colour` (expected `preset`, `select`, `ignore`, "),
         "{e}"
     );
     assert_eq!(e.line, 1);
@@ -912,9 +920,158 @@ fn shellcheck_codes_are_known_selectors() {
         name: "shellcheck",
         aliases: &[],
         preview: false,
+        category: None,
+        also: &[],
     };
     assert!(Config::default().is_enabled(&sc2086, "Dockerfile"));
     assert!(!config.is_enabled(&sc2086, "Dockerfile"));
     assert!(!toml("select = [\"DFL\"]\n").is_enabled(&sc2086, "Dockerfile"));
     assert!(toml("select = [\"SC20\"]\n").is_enabled(&sc2086, "Dockerfile"));
+}
+
+/// Rules with categories, for the category and preset tests.
+const STAGE: RuleId<'static> = RuleId {
+    code: "DFL1001",
+    name: "copy-from-unknown-stage",
+    aliases: &[],
+    preview: false,
+    category: Some(RuleCategory::Correctness),
+    also: &[],
+};
+const BASE: RuleId<'static> = RuleId {
+    code: "DFL4001",
+    name: "unpinned-base-image",
+    aliases: &["DL3006"],
+    preview: false,
+    category: Some(RuleCategory::Reproducibility),
+    also: &[RuleCategory::Security],
+};
+const WRITABLE: RuleId<'static> = RuleId {
+    code: "DFL2134",
+    name: "world-writable-permissions",
+    aliases: &[],
+    preview: true,
+    category: Some(RuleCategory::Security),
+    also: &[],
+};
+const CACHE: RuleId<'static> = RuleId {
+    code: "DFL3006",
+    name: "apk-cache-kept",
+    aliases: &[],
+    preview: false,
+    category: Some(RuleCategory::Performance),
+    also: &[],
+};
+const CASING: RuleId<'static> = RuleId {
+    code: "DFL6002",
+    name: "stage-name-casing",
+    aliases: &[],
+    preview: false,
+    category: Some(RuleCategory::Style),
+    also: &[],
+};
+const CATEGORIZED: &[RuleId<'static>] = &[STAGE, BASE, WRITABLE, CACHE, CASING];
+
+fn categorized(config: &Config) -> Vec<&'static str> {
+    CATEGORIZED
+        .iter()
+        .filter(|r| config.is_enabled(r, "Dockerfile"))
+        .map(|r| r.code)
+        .collect()
+}
+
+#[test]
+fn categories_select_ignore_and_set_severity() {
+    // A category reaches every rule that has it, as primary or further category.
+    assert_eq!(categorized(&toml("select = [\"security\"]\n")), ["DFL4001"]);
+    assert_eq!(
+        categorized(&toml("select = [\"Security\"]\npreview = true\n")),
+        ["DFL4001", "DFL2134"]
+    );
+    // `size` is `performance`.
+    assert_eq!(categorized(&toml("select = [\"size\"]\n")), ["DFL3006"]);
+    assert_eq!(
+        categorized(&toml("ignore = [\"style\", \"reproducibility\"]\n")),
+        ["DFL1001", "DFL3006"]
+    );
+    // Per path.
+    let config = toml("[[per-path]]\npaths = [\"ci/**\"]\nignore = [\"correctness\"]\n");
+    assert!(config.is_enabled(&STAGE, "Dockerfile"));
+    assert!(!config.is_enabled(&STAGE, "ci/Dockerfile"));
+    // A category is less specific than a code prefix and more than `ALL`.
+    let config = toml(
+        "[severity]\nALL = \"info\"\nsecurity = \"error\"\nDFL4 = \"style\"\nstyle = \"warning\"\n",
+    );
+    let severity = |r: &RuleId<'_>| config.severity_for(r, Severity::Info, "Dockerfile");
+    assert_eq!(severity(&BASE), Severity::Style);
+    assert_eq!(severity(&WRITABLE), Severity::Error);
+    assert_eq!(severity(&CASING), Severity::Warning);
+    assert_eq!(severity(&STAGE), Severity::Info);
+    // Categories are known selectors, except where a selector must name one rule.
+    assert!(check_selector("performance", CATEGORIZED).is_ok());
+    assert!(check_selector("SIZE", CATEGORIZED).is_ok());
+    let config = toml("ignore = [\"securty\"]\n[rules.style]\n");
+    let unknown = config.unknown_selectors(CATEGORIZED);
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert_eq!(
+        unknown[0].1.to_string(),
+        ".dflint.toml:1:11: unknown rule `securty` in `ignore[0]` (did you mean `security`?)"
+    );
+    assert_eq!(unknown[1].0, "style");
+}
+
+#[test]
+fn presets_start_selection_select_adds_and_ignore_removes() {
+    assert_eq!(
+        categorized(&Config::default()),
+        categorized(&toml("preset = \"recommended\"\n"))
+    );
+    assert_eq!(
+        categorized(&toml("preset = \"recommended\"\n")),
+        ["DFL1001", "DFL4001", "DFL3006", "DFL6002"]
+    );
+    assert_eq!(categorized(&toml("preset = \"minimal\"\n")), ["DFL1001"]);
+    assert_eq!(
+        categorized(&toml("preset = \"security\"\n")),
+        ["DFL1001", "DFL4001", "DFL2134", "DFL3006", "DFL6002"]
+    );
+    assert_eq!(categorized(&toml("preset = \"strict\"\n")).len(), 5);
+    // With a preset, `select` adds to it; without one, it picks exactly.
+    assert_eq!(
+        categorized(&toml("preset = \"minimal\"\nselect = [\"style\"]\n")),
+        ["DFL1001", "DFL6002"]
+    );
+    assert_eq!(categorized(&toml("select = [\"style\"]\n")), ["DFL6002"]);
+    // `ignore` removes from both.
+    assert_eq!(
+        categorized(&toml(
+            "preset = \"strict\"\nignore = [\"security\", \"DFL6002\"]\n"
+        )),
+        ["DFL1001", "DFL3006"]
+    );
+    // An unknown preset is an error at its line.
+    let e = toml_error("\npreset = \"strictest\"\n");
+    assert_eq!(e.kind, ConfigErrorKind::InvalidValue);
+    assert_eq!(
+        e.to_string(),
+        ".dflint.toml:2:10: invalid preset `strictest` for `preset` (did you mean `strict`?)"
+    );
+    let e = yaml_error("preset: all\n");
+    assert!(
+        e.message
+            .contains("(expected `minimal`, `recommended`, `security` or `strict`)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn exclude_matches_like_per_path_globs() {
+    let config = toml("exclude = [\"corpus\", \"tests/**/*.Dockerfile\"]\n");
+    assert!(config.exclude.matches("corpus/syntax/a.Dockerfile"));
+    assert!(config.exclude.matches("./tests/data/x/b.Dockerfile"));
+    assert!(!config.exclude.matches("Dockerfile"));
+    assert!(!Config::default().exclude.matches("corpus/a.Dockerfile"));
+    let e = toml_error("exclude = [\"a\", \"b[\"]\n");
+    assert_eq!(e.key, "exclude[1]");
+    assert_eq!(e.line, 1);
 }

@@ -22,6 +22,9 @@ pub struct RuleInfo {
     pub help_uri: String,
     /// The severity unless configuration overrides it (SARIF's `defaultConfiguration`).
     pub severity: Severity,
+    /// The rule's categories, the primary one first (SARIF's `properties.tags`); empty for
+    /// codes that are not rules.
+    pub categories: Vec<&'static str>,
 }
 
 /// Where a diagnostic is reported: 1-based lines and columns (columns count Unicode scalar

@@ -63,6 +63,14 @@ struct Rule<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<&'a str>,
     default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RuleProperties<'a>>,
+}
+
+/// A rule's property bag: its categories as tags.
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    tags: &'a [&'static str],
 }
 
 #[derive(Serialize)]
@@ -230,6 +238,9 @@ fn rule_table<'a>(
             default_configuration: Configuration {
                 level: level(rule.severity),
             },
+            properties: (!rule.categories.is_empty()).then(|| RuleProperties {
+                tags: &rule.categories,
+            }),
         });
     }
     for d in files.iter().flat_map(|f| f.diagnostics) {
@@ -247,6 +258,7 @@ fn rule_table<'a>(
             default_configuration: Configuration {
                 level: level(d.severity),
             },
+            properties: None,
         });
     }
     (table, index)
@@ -372,6 +384,7 @@ mod tests {
             summary: "An image without a tag.",
             help_uri: "https://example.org/rules/DFL3006".into(),
             severity: Severity::Warning,
+            categories: vec!["reproducibility"],
         }]
     }
 
@@ -409,6 +422,11 @@ mod tests {
               "helpUri": "https://example.org/rules/DFL3006",
               "defaultConfiguration": {
                 "level": "warning"
+              },
+              "properties": {
+                "tags": [
+                  "reproducibility"
+                ]
               }
             },
             {

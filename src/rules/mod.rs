@@ -6,6 +6,7 @@
 //! Rules read facts from the syntax tree and from the build engine ([`crate::semantic`])
 //! rather than re-deriving them.
 
+pub mod categories;
 mod cleanup;
 pub mod correctness;
 mod instructions;
@@ -23,6 +24,7 @@ pub mod style;
 use std::cell::OnceCell;
 
 use crate::ast::{Dockerfile, Instruction};
+pub use crate::diagnostic::RuleCategory;
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::fix::Fix;
 use crate::semantic::Build;
@@ -30,39 +32,6 @@ use crate::semantic::compare::Area;
 use crate::semantic::context::IgnoreFile;
 use crate::shell::packages::{RunScripts, all_run_scripts};
 use crate::syntax::{Parse, TextRange};
-
-/// What a rule is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RuleCategory {
-    /// The build does something other than what it seems to.
-    Correctness,
-    /// The image or the build exposes something it should not.
-    Security,
-    /// The image is bigger, or the build slower, than it needs to be.
-    Performance,
-    /// Building twice may not give the same image.
-    Reproducibility,
-    /// The Dockerfile is harder to read or to change than it needs to be, or uses a form
-    /// that is deprecated.
-    Maintainability,
-    /// Consistent spelling: casing, spacing, the preferred form of an instruction.
-    Style,
-}
-
-impl RuleCategory {
-    /// The category's name, as used in configuration and docs.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleCategory::Correctness => "correctness",
-            RuleCategory::Security => "security",
-            RuleCategory::Performance => "performance",
-            RuleCategory::Reproducibility => "reproducibility",
-            RuleCategory::Maintainability => "maintainability",
-            RuleCategory::Style => "style",
-        }
-    }
-}
 
 /// Whether a rule's diagnostics come with a fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +72,8 @@ pub struct RuleMeta {
     pub code: &'static str,
     /// The kebab-case name describing the flagged pattern.
     pub name: &'static str,
+    /// The primary category: the directory of the rule's file. Further categories are in
+    /// [`categories`], see [`RuleMeta::categories`].
     pub category: RuleCategory,
     /// The severity unless configuration overrides it.
     pub severity: Severity,
@@ -147,7 +118,15 @@ impl RuleMeta {
             name: self.name,
             aliases: self.aliases,
             preview: self.status == RuleStatus::Preview,
+            category: Some(self.category),
+            also: categories::extra(self.code),
         }
+    }
+
+    /// Every category of the rule: its primary one (its directory), then the others
+    /// [`categories`] lists.
+    pub fn categories(&self) -> impl Iterator<Item = RuleCategory> + use<> {
+        std::iter::once(self.category).chain(categories::extra(self.code).iter().copied())
     }
 
     /// Whether `selector` names this rule: its code, its name or one of its aliases.
