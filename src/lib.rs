@@ -20,8 +20,11 @@ pub mod shell;
 pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
+pub mod verify;
 
-pub use check::{Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with};
+pub use check::{
+    Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with, fix_with_only,
+};
 pub use diagnostic::{Category, Diagnostic, Severity};
 
 /// Checks a Dockerfile's text with the default configuration: syntax errors, build

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
+use super::verify::{BuildSpec, Engine, Session, Verdict};
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
@@ -54,6 +55,10 @@ pub(crate) struct CheckOptions<'a> {
     pub report_unused_ignores: bool,
     /// `--shellcheck`, which wins over the configuration's `shellcheck`.
     pub shellcheck: Option<ShellCheckMode>,
+    /// `--verify`: prove the fixes with a real build.
+    pub verify: Option<super::verify::EngineChoice>,
+    /// Whether `--verify` may pull base images.
+    pub pull: bool,
 }
 
 /// The rule table CI formats describe results with.
@@ -212,6 +217,8 @@ struct Checked {
     not_converged: Option<String>,
     write_error: Option<String>,
     diff: Option<String>,
+    /// With `--verify`: one line per rule whose fixes were built.
+    verified: Vec<String>,
     /// Why ShellCheck failed on the file, and whether that is an error (else a warning).
     shellcheck_failure: Option<(String, bool)>,
 }
@@ -256,6 +263,7 @@ fn check_one(
     config: &Config,
     relative: &str,
     options: &CheckOptions<'_>,
+    engine: Option<&dyn Engine>,
 ) -> Result<Checked, String> {
     let text = read_input(input)?;
     let ignore_file = match &input.path {
@@ -285,6 +293,7 @@ fn check_one(
         not_converged: None,
         write_error: None,
         diff: None,
+        verified: Vec::new(),
         shellcheck_failure: None,
     };
     // A failing ShellCheck fails `check` with `always`; it never fails `--fix`.
@@ -305,13 +314,33 @@ fn check_one(
     } else {
         FixMode::Safe
     };
-    let outcome = crate::fix_with(&checked.text, &settings, mode);
-    checked.applied = outcome.applied.len();
+    let mut outcome = crate::fix_with(&checked.text, &settings, mode);
     checked.rejected = outcome
         .rejected
         .iter()
         .map(|r| format!("{} {}: {}", r.code, r.title, r.reason))
         .collect();
+    if let Some(engine) = engine
+        && outcome.output != checked.text
+    {
+        let original = checked.text.clone();
+        let fixed_with = |keep: &[&'static str]| {
+            crate::fix_with_only(&original, &settings, mode, &|c| keep.contains(&c)).output
+        };
+        let kept = verify_fixes(
+            engine,
+            input,
+            &original,
+            &outcome,
+            options,
+            &fixed_with,
+            &mut checked,
+        )?;
+        if kept.len() < codes_of(&outcome).len() {
+            outcome = crate::fix_with_only(&checked.text, &settings, mode, &|c| kept.contains(&c));
+        }
+    }
+    checked.applied = outcome.applied.len();
     checked.not_converged = outcome.not_converged;
     checked.diagnostics = outcome.remaining;
     checked.shellcheck_failure = shellcheck_failure(true);
@@ -336,6 +365,70 @@ fn check_one(
         checked.text = outcome.output;
     }
     Ok(checked)
+}
+
+/// The codes of the applied fixes, in order, once each.
+fn codes_of(outcome: &crate::fix::FixOutcome) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for fix in &outcome.applied {
+        if !codes.contains(&fix.code) {
+            codes.push(fix.code);
+        }
+    }
+    codes
+}
+
+/// Proves the applied fixes of one file by building it (see
+/// [`super::verify::verify_fixes`]), records a line per rule, and returns the codes whose
+/// fixes are proven.
+fn verify_fixes(
+    engine: &dyn Engine,
+    input: &Input,
+    original: &str,
+    outcome: &crate::fix::FixOutcome,
+    options: &CheckOptions<'_>,
+    fixed_with: &dyn Fn(&[&'static str]) -> String,
+    checked: &mut Checked,
+) -> Result<Vec<&'static str>, String> {
+    let codes = codes_of(outcome);
+    let session = Session::new(engine).map_err(|e| format!("{}: {e}", input.display))?;
+    let spec = BuildSpec {
+        pull: options.pull,
+        ..BuildSpec::default()
+    };
+    let home = super::verify::commands::home_of(input);
+    let verdicts = super::verify::verify_fixes(&session, original, home, &spec, &codes, fixed_with);
+    let mut kept = Vec::new();
+    for (code, verdict) in verdicts {
+        let mut titles: Vec<&str> = outcome
+            .applied
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.title.as_str())
+            .collect();
+        titles.dedup();
+        let titles = titles.join("; ");
+        match verdict {
+            Verdict::Proven => {
+                kept.push(code);
+                checked.verified.push(format!("proven {code} {titles}"));
+            }
+            Verdict::Rejected(reason) => {
+                checked
+                    .verified
+                    .push(format!("rejected {code} {titles}: {reason}"));
+                checked
+                    .rejected
+                    .push(format!("{code} {titles}: by the real build: {reason}"));
+            }
+            Verdict::NotCheckable(reason) => {
+                checked.verified.push(format!(
+                    "not checkable (not applied) {code} {titles}: {reason}"
+                ));
+            }
+        }
+    }
+    Ok(kept)
 }
 
 fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
@@ -367,6 +460,16 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let engine = match options.verify {
+        Some(choice) if options.fix || options.diff => match super::verify::detect(choice) {
+            Ok(engine) => Some(engine),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        _ => None,
+    };
     let mut jobs = Vec::new();
     for input in &inputs {
         match configs.for_input(input) {
@@ -379,7 +482,9 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     }
     let results: Vec<Result<Checked, String>> = jobs
         .par_iter()
-        .map(|(input, config, relative)| check_one(input, config, relative, options))
+        .map(|(input, config, relative)| {
+            check_one(input, config, relative, options, engine.as_deref())
+        })
         .collect();
     let mut checked = Vec::new();
     for result in results {
@@ -418,6 +523,14 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             }
             if let Some(codes) = &c.not_converged {
                 eprintln!("  {}: fixes did not converge ({codes})", c.display);
+            }
+        }
+        if let Some(engine) = &engine {
+            eprintln!("fixes verified by building with {}:", engine.describe());
+            for c in &checked {
+                for line in &c.verified {
+                    eprintln!("  {}: {line}", c.display);
+                }
             }
         }
     }
