@@ -237,7 +237,11 @@ fn real_builds_prove_safe_fixes_and_catch_a_wrong_one() {
 
     // 3. A wrong "fix" is caught, with the difference.
     std::fs::write(work.join("wrong.orig"), "FROM localhost/dflint-busybox\nENV GREETING hello big world\nRUN echo \"$GREETING\" > /greeting\n").unwrap();
-    std::fs::write(work.join("wrong.fixed"), "FROM localhost/dflint-busybox\nENV GREETING=hello\nRUN echo \"$GREETING\" > /greeting\n").unwrap();
+    std::fs::write(
+        work.join("wrong.fixed"),
+        "FROM localhost/dflint-busybox\nENV GREETING=hello\nRUN echo \"$GREETING\" > /greeting\n",
+    )
+    .unwrap();
     let out = dflint(
         &root,
         &work,
