@@ -397,16 +397,33 @@ fn declared_changes(code: &str) -> &'static [Area] {
 /// remaining diagnostics.
 #[must_use]
 pub fn fix_with(source: &str, settings: &Settings<'_>, mode: FixMode) -> FixOutcome {
+    fix_with_only(source, settings, mode, &|_| true)
+}
+
+/// Fixes a Dockerfile as [`fix_with`] does, with the fixes of the rules `keep` accepts
+/// (by code) only. A real build that proves some rules' fixes and not others keeps the text
+/// this gives for the proven ones.
+#[must_use]
+pub fn fix_with_only(
+    source: &str,
+    settings: &Settings<'_>,
+    mode: FixMode,
+    keep: &dyn Fn(&str) -> bool,
+) -> FixOutcome {
     let without_shellcheck = Settings {
         shellcheck: None,
         ..*settings
     };
-    let mut outcome = crate::fix::fix(
-        source,
-        &|text| check_with(text, &without_shellcheck),
-        &declared_changes,
-        mode,
-    );
+    let check = |text: &str| {
+        let mut diagnostics = check_with(text, &without_shellcheck);
+        for d in &mut diagnostics {
+            if !keep(d.code) {
+                d.fix = None;
+            }
+        }
+        diagnostics
+    };
+    let mut outcome = crate::fix::fix(source, &check, &declared_changes, mode);
     if settings.shellcheck.is_some() {
         outcome.remaining = check_with(&outcome.output, settings);
     }

@@ -24,10 +24,11 @@ pub mod shell;
 pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
+pub mod verify;
 
 pub use check::{
     EXPIRED_SUPPRESSION, INVALID_SUPPRESSION, PRAGMA_CODES, PragmaCode, SUPPRESSION_WITHOUT_REASON,
-    Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with,
+    Settings, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, check_with, fix_with, fix_with_only,
 };
 pub use diagnostic::{Category, Diagnostic, Severity};
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
+use super::verify::{BuildSpec, Engine as BuildEngine, Session, Verdict};
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Input, collect_inputs, config, read_input, use_color,
 };
@@ -63,6 +64,10 @@ pub(crate) struct CheckOptions<'a> {
     pub shellcheck: Option<ShellCheckMode>,
     /// `--engine`, which wins over the configuration's `engine`.
     pub engine: Option<Engine>,
+    /// `--verify`: prove the fixes with a real build.
+    pub verify: Option<super::verify::EngineChoice>,
+    /// Whether `--verify` may pull base images.
+    pub pull: bool,
 }
 
 /// The rule table CI formats describe results with.
@@ -247,6 +252,8 @@ struct Checked {
     not_converged: Option<String>,
     write_error: Option<String>,
     diff: Option<String>,
+    /// With `--verify`: one line per rule whose fixes were built.
+    verified: Vec<String>,
     /// Why ShellCheck failed on the file, and whether that is an error (else a warning).
     shellcheck_failure: Option<(String, bool)>,
     /// The findings going into `--write-baseline`, taken out of the report.
@@ -316,6 +323,7 @@ fn check_one(
     options: &CheckOptions<'_>,
     today: crate::suppress::Date,
     fixed: Option<&str>,
+    build_engine: Option<&dyn BuildEngine>,
 ) -> Result<Checked, String> {
     let text = match fixed {
         Some(text) => text.to_string(),
@@ -353,6 +361,7 @@ fn check_one(
         not_converged: None,
         write_error: None,
         diff: None,
+        verified: Vec::new(),
         shellcheck_failure: None,
         recorded: Vec::new(),
     };
@@ -379,13 +388,33 @@ fn check_one(
     } else {
         FixMode::Safe
     };
-    let outcome = crate::fix_with(&checked.text, &settings, mode);
-    checked.applied = outcome.applied.len();
+    let mut outcome = crate::fix_with(&checked.text, &settings, mode);
     checked.rejected = outcome
         .rejected
         .iter()
         .map(|r| format!("{} {}: {}", r.code, r.title, r.reason))
         .collect();
+    if let Some(engine) = build_engine
+        && outcome.output != checked.text
+    {
+        let original = checked.text.clone();
+        let fixed_with = |keep: &[&'static str]| {
+            crate::fix_with_only(&original, &settings, mode, &|c| keep.contains(&c)).output
+        };
+        let kept = verify_fixes(
+            engine,
+            input,
+            &original,
+            &outcome,
+            options,
+            &fixed_with,
+            &mut checked,
+        )?;
+        if kept.len() < codes_of(&outcome).len() {
+            outcome = crate::fix_with_only(&checked.text, &settings, mode, &|c| kept.contains(&c));
+        }
+    }
+    checked.applied = outcome.applied.len();
     checked.not_converged = outcome.not_converged;
     checked.diagnostics = outcome.remaining;
     checked.shellcheck_failure = shellcheck_failure(true);
@@ -605,6 +634,7 @@ fn check_builds(
     jobs: &[&(&Input, Arc<Config>, String)],
     options: &CheckOptions<'_>,
     today: crate::suppress::Date,
+    build_engine: Option<&dyn BuildEngine>,
 ) -> Vec<Result<Checked, String>> {
     let (first_input, first_config, first_relative) = jobs[0];
     let first = check_one(
@@ -614,6 +644,7 @@ fn check_builds(
         options,
         today,
         None,
+        build_engine,
     );
     let Ok(first) = first else {
         return vec![first];
@@ -625,7 +656,15 @@ fn check_builds(
     let mut runs = vec![first];
     let mut out = Vec::new();
     for (input, config, relative) in &jobs[1..] {
-        match check_one(input, config, relative, options, today, written.as_deref()) {
+        match check_one(
+            input,
+            config,
+            relative,
+            options,
+            today,
+            written.as_deref(),
+            build_engine,
+        ) {
             Ok(c) => runs.push(c),
             Err(e) => out.push(Err(e)),
         }
@@ -686,6 +725,70 @@ fn merge_runs(mut runs: Vec<Checked>, labels: &[String]) -> Checked {
     merged
 }
 
+/// The codes of the applied fixes, in order, once each.
+fn codes_of(outcome: &crate::fix::FixOutcome) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for fix in &outcome.applied {
+        if !codes.contains(&fix.code) {
+            codes.push(fix.code);
+        }
+    }
+    codes
+}
+
+/// Proves the applied fixes of one file by building it (see
+/// [`super::verify::verify_fixes`]), records a line per rule, and returns the codes whose
+/// fixes are proven.
+fn verify_fixes(
+    engine: &dyn BuildEngine,
+    input: &Input,
+    original: &str,
+    outcome: &crate::fix::FixOutcome,
+    options: &CheckOptions<'_>,
+    fixed_with: &dyn Fn(&[&'static str]) -> String,
+    checked: &mut Checked,
+) -> Result<Vec<&'static str>, String> {
+    let codes = codes_of(outcome);
+    let session = Session::new(engine).map_err(|e| format!("{}: {e}", input.display))?;
+    let spec = BuildSpec {
+        pull: options.pull,
+        ..BuildSpec::default()
+    };
+    let home = super::verify::commands::home_of(input);
+    let verdicts = super::verify::verify_fixes(&session, original, home, &spec, &codes, fixed_with);
+    let mut kept = Vec::new();
+    for (code, verdict) in verdicts {
+        let mut titles: Vec<&str> = outcome
+            .applied
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.title.as_str())
+            .collect();
+        titles.dedup();
+        let titles = titles.join("; ");
+        match verdict {
+            Verdict::Proven => {
+                kept.push(code);
+                checked.verified.push(format!("proven {code} {titles}"));
+            }
+            Verdict::Rejected(reason) => {
+                checked
+                    .verified
+                    .push(format!("rejected {code} {titles}: {reason}"));
+                checked
+                    .rejected
+                    .push(format!("{code} {titles}: by the real build: {reason}"));
+            }
+            Verdict::NotCheckable(reason) => {
+                checked.verified.push(format!(
+                    "not checkable (not applied) {code} {titles}: {reason}"
+                ));
+            }
+        }
+    }
+    Ok(kept)
+}
+
 fn render(format: Format, reports: &[FileReport<'_>], color: bool) -> String {
     let infos = || {
         let mut infos = rule_infos();
@@ -729,6 +832,16 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let engine = match options.verify {
+        Some(choice) if options.fix || options.diff => match super::verify::detect(choice) {
+            Ok(engine) => Some(engine),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        _ => None,
+    };
     let mut jobs = Vec::new();
     for input in &inputs {
         match configs.for_input(input) {
@@ -757,7 +870,7 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
     }
     let results: Vec<Result<Checked, String>> = groups
         .par_iter()
-        .flat_map_iter(|group| check_builds(group, options, today))
+        .flat_map_iter(|group| check_builds(group, options, today, engine.as_deref()))
         .collect();
     let mut checked = Vec::new();
     for result in results {
@@ -796,6 +909,14 @@ pub(crate) fn run(options: &CheckOptions<'_>) -> u8 {
             }
             if let Some(codes) = &c.not_converged {
                 eprintln!("  {}: fixes did not converge ({codes})", c.display);
+            }
+        }
+        if let Some(engine) = &engine {
+            eprintln!("fixes verified by building with {}:", engine.describe());
+            for c in &checked {
+                for line in &c.verified {
+                    eprintln!("  {}: {line}", c.display);
+                }
             }
         }
     }

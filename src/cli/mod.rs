@@ -9,6 +9,7 @@ pub(crate) mod context;
 mod discover;
 mod init;
 mod shellcheck;
+pub mod verify;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -44,6 +45,9 @@ enum Command {
     /// Show what a Dockerfile builds: stages, graph, layers (and which rebuild after a
     /// change) and the final image config, without building it.
     Plan(PlanArgs),
+    /// Build two Dockerfiles (an original and a fixed version) with a real engine and
+    /// compare the images: config field by field and the filesystem.
+    Verify(VerifyArgs),
     /// Run the language server on standard input and output.
     #[cfg(feature = "lsp")]
     Lsp {
@@ -102,6 +106,51 @@ struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
+    /// Build each file with a real engine (buildah, or Docker with BuildKit) and report
+    /// every config field where the prediction and the built image differ, instead of
+    /// the plan (text or JSON). The context defaults to the file's directory.
+    #[arg(long, value_enum, value_name = "ENGINE", num_args = 0..=1, require_equals = true,
+          default_missing_value = "auto")]
+    verify: Option<verify::EngineChoice>,
+    /// With `--verify`, never pull a base image: use the engine's local images only.
+    #[arg(long)]
+    no_pull: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct VerifyArgs {
+    /// The original Dockerfile.
+    original: PathBuf,
+    /// The fixed Dockerfile.
+    fixed: PathBuf,
+    /// The engine: buildah when installed, else Docker (auto), buildah or docker.
+    #[arg(long, value_enum, default_value_t = verify::EngineChoice::Auto)]
+    engine: verify::EngineChoice,
+    /// The build context (default: the original's directory).
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
+    /// The stage to build (default: the last one).
+    #[arg(long)]
+    target: Option<String>,
+    /// A build argument, `NAME=VALUE` (or `NAME` to take the value from the environment).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    build_args: Vec<String>,
+    /// Never pull a base image: use the engine's local images only.
+    #[arg(long)]
+    no_pull: bool,
+    /// The fixed file is the original fixed by these rules (codes or names,
+    /// comma-separated): the differences their fixes declare are allowed.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    fixed_by: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    format: VerifyFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum VerifyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -165,6 +214,16 @@ struct CheckArgs {
     /// Print the fixes as a unified diff instead of writing them.
     #[arg(long)]
     diff: bool,
+    /// With `--fix` or `--diff`, prove the fixes by building the original and the fixed
+    /// file with a real engine (buildah, or Docker with BuildKit; auto picks the one
+    /// available) and keep only those whose image matches what their rule declares. The
+    /// build context is each file's directory.
+    #[arg(long, value_enum, value_name = "ENGINE", num_args = 0..=1, require_equals = true,
+          default_missing_value = "auto")]
+    verify: Option<verify::EngineChoice>,
+    /// With `--verify`, never pull a base image: use the engine's local images only.
+    #[arg(long)]
+    no_pull: bool,
     /// Report suppression pragmas that suppress nothing.
     #[arg(long)]
     report_unused_ignores: bool,
@@ -314,6 +373,7 @@ pub fn main() -> ExitCode {
         Command::Rules => run_rules(),
         Command::Rule { name } => run_rule(&name),
         Command::Plan(args) => run_plan(&args),
+        Command::Verify(args) => verify::commands::run_verify(&args),
         #[cfg(feature = "lsp")]
         Command::Lsp { stdio: _ } => run_lsp(),
         Command::Init(args) => init::run(&args.output, args.from_hadolint.as_deref(), args.force),
@@ -519,6 +579,8 @@ fn run_check(args: &CheckArgs) -> u8 {
         write_baseline: args.write_baseline.as_deref(),
         shellcheck: args.shellcheck.map(ShellCheckChoice::mode),
         engine: args.engine.map(EngineChoice::engine),
+        verify: args.verify,
+        pull: !args.no_pull,
     })
 }
 
@@ -604,11 +666,11 @@ fn run_rule(name: &str) -> u8 {
     EXIT_CLEAN
 }
 
-fn run_plan(args: &PlanArgs) -> u8 {
-    let mut io_errors = Vec::new();
-    let inputs = collect_inputs(&args.files, None, false, &mut io_errors);
+/// `--build-arg`s as (name, value) pairs; `NAME` alone takes the value from the
+/// environment.
+fn parse_build_args(args: &[String]) -> Vec<(String, String)> {
     let mut build_args = Vec::new();
-    for arg in &args.build_args {
+    for arg in args {
         match arg.split_once('=') {
             Some((name, value)) => build_args.push((name.to_string(), value.to_string())),
             // Docker skips a `--build-arg NAME` whose variable is not set.
@@ -619,6 +681,13 @@ fn run_plan(args: &PlanArgs) -> u8 {
             }
         }
     }
+    build_args
+}
+
+fn run_plan(args: &PlanArgs) -> u8 {
+    let mut io_errors = Vec::new();
+    let inputs = collect_inputs(&args.files, None, false, &mut io_errors);
+    let build_args = parse_build_args(&args.build_args);
     let context = match &args.context {
         Some(dir) => {
             match context::read_context(
@@ -643,6 +712,9 @@ fn run_plan(args: &PlanArgs) -> u8 {
         build_args,
         context,
     };
+    if let Some(choice) = args.verify {
+        return verify::commands::plan_verify(args, choice, &options, &inputs, &io_errors);
+    }
     let single = inputs.len() == 1;
     let outputs: Vec<Result<String, String>> = inputs
         .par_iter()

@@ -1,0 +1,353 @@
+//! Fixes proven by real builds: `dflint check --fix --verify=buildah`, `dflint verify` and
+//! `dflint plan --verify=buildah`, on a temporary buildah store holding a busybox base image
+//! made here from the static busybox binary (`busybox-static` on Debian), with fake
+//! `apt-get` and `apt` scripts so that apt fixes can be built offline. The test prints a
+//! notice and passes when buildah or busybox is missing or cannot build here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BASE: &str = "localhost/dflint-busybox";
+
+/// Stands in for apt: `update` writes a package list, every other word that is not an
+/// option or a subcommand "installs" a package as a file.
+const FAKE_APT: &str = r#"#!/bin/sh
+for word in "$@"; do
+  case "$word" in
+    update) mkdir -p /var/lib/apt/lists/partial && echo main > /var/lib/apt/lists/main_Packages ;;
+    install|-*) ;;
+    *) mkdir -p /usr/share/fake-packages && echo "$word" > "/usr/share/fake-packages/$word" ;;
+  esac
+done
+"#;
+
+fn find_busybox() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/bin"), PathBuf::from("/usr/bin")])
+        .map(|dir| dir.join("busybox"))
+        .find(|p| p.is_file())
+}
+
+/// A buildah store with the busybox base image, or why there is none.
+fn store(dir: &Path) -> Result<PathBuf, String> {
+    let version = Command::new("buildah")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("buildah is not installed ({e})"))?;
+    if !version.status.success() {
+        return Err("buildah does not run".into());
+    }
+    let busybox = find_busybox().ok_or("no busybox binary (install busybox-static)")?;
+    let root = dir.join("store");
+    let context = dir.join("base");
+    std::fs::create_dir_all(&context).unwrap();
+    std::fs::copy(&busybox, context.join("busybox")).unwrap();
+    std::fs::write(context.join("apt-get"), FAKE_APT).unwrap();
+    std::process::Command::new("chmod")
+        .args(["755"])
+        .arg(context.join("apt-get"))
+        .status()
+        .unwrap();
+    std::fs::write(
+        context.join("Dockerfile"),
+        concat!(
+            "FROM scratch\n",
+            "COPY busybox /bin/busybox\n",
+            "RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+            "ENV PATH=/usr/bin:/bin\n",
+            "COPY apt-get /usr/bin/apt-get\n",
+            "RUN ln -s apt-get /usr/bin/apt\n",
+        ),
+    )
+    .unwrap();
+    let out = Command::new("buildah")
+        .arg("--root")
+        .arg(root.join("storage"))
+        .arg("--runroot")
+        .arg(root.join("run"))
+        .args(["--storage-driver", "overlay", "bud", "--pull=never"])
+        .args(["--isolation", "chroot", "--format", "docker", "--quiet"])
+        .args(["-t", BASE])
+        .arg(&context)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "buildah cannot build here: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(root)
+}
+
+fn dflint(root: &Path, dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dflint"))
+        .args(args)
+        .current_dir(dir)
+        .env("DFLINT_BUILDAH_ROOT", root)
+        .env("DFLINT_BUILDAH_DRIVER", "overlay")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Dockerfiles whose safe fixes must all be proven, and the codes among them.
+const FIXED: &[(&str, &str)] = &[
+    (
+        "Dockerfile.scratch",
+        concat!(
+            "from scratch as Base\n",
+            "MAINTAINER me\n",
+            "ENV A b\n",
+            "LABEL key value\n",
+            "ADD hello.txt /x/\n",
+            "COPY hello.txt again.txt /y\n",
+            "EXPOSE 80/TCP 53/udp\n",
+            "FROM --platform=$TARGETPLATFORM Base\n",
+            "LABEL child=1\n",
+        ),
+    ),
+    (
+        "Dockerfile.apt",
+        concat!(
+            "FROM localhost/dflint-busybox\n",
+            "RUN apt-get update && apt-get install curl\n",
+            "RUN echo a \\\n",
+            "\n",
+            "  && echo b > /b\n",
+            "RUN apt install -y --no-install-recommends less\n",
+            "CMD [\"sh\"]\n",
+        ),
+    ),
+    (
+        "Dockerfile.runs",
+        concat!(
+            "FROM localhost/dflint-busybox\n",
+            "RUN mkdir /c\n",
+            "RUN touch /c/d\n",
+            "USER nobody\n",
+        ),
+    ),
+];
+
+#[test]
+fn real_builds_prove_safe_fixes_and_catch_a_wrong_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = match store(dir.path()) {
+        Ok(root) => root,
+        Err(e) => {
+            println!("SKIPPED: {e} (apt-get install buildah busybox-static)");
+            return;
+        }
+    };
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join("hello.txt"), "hello\n").unwrap();
+    std::fs::write(work.join("again.txt"), "again\n").unwrap();
+
+    // 1. `check --fix --verify`: every fix proven, the files written.
+    let mut proven = std::collections::BTreeSet::new();
+    for (name, source) in FIXED {
+        std::fs::write(work.join(name), source).unwrap();
+        let out = dflint(
+            &root,
+            &work,
+            &["check", "--fix", "--verify=buildah", "--no-pull", name],
+        );
+        let report = text(&out);
+        assert!(
+            report.contains("fixes verified by building with buildah"),
+            "{name}:\n{report}"
+        );
+        assert!(!report.contains("rejected D"), "{name}:\n{report}");
+        assert!(!report.contains("not checkable"), "{name}:\n{report}");
+        for line in report.lines() {
+            if let Some(rest) = line.split(": proven ").nth(1) {
+                proven.insert(rest.split_whitespace().next().unwrap().to_string());
+            }
+        }
+        let fixed = std::fs::read_to_string(work.join(name)).unwrap();
+        assert_ne!(&fixed, source, "{name}: nothing fixed\n{report}");
+    }
+    println!("proven by real builds: {proven:?}");
+    for code in [
+        "DFL6020", "DFL6002", "DFL5021", "DFL5022", "DFL5020", "DFL1040", "DFL6010", "DFL6001",
+        "DFL3004", "DFL3002", "DFL5023", "DFL6003", "DFL3001",
+    ] {
+        assert!(proven.contains(code), "{code} not proven: {proven:?}");
+    }
+    // The apt lists are gone from the fixed image: the fix's declared difference.
+    let apt = std::fs::read_to_string(work.join("Dockerfile.apt")).unwrap();
+    assert!(apt.contains("rm -rf /var/lib/apt/lists/*"), "{apt}");
+
+    // 2. `dflint verify` shows that difference, declared by DFL3002.
+    std::fs::write(
+        work.join("lists.orig"),
+        "FROM localhost/dflint-busybox\nRUN apt-get update && apt-get install -y x\n",
+    )
+    .unwrap();
+    std::fs::write(work.join("lists.fixed"), "FROM localhost/dflint-busybox\nRUN apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*\n").unwrap();
+    let out = dflint(
+        &root,
+        &work,
+        &[
+            "verify",
+            "--engine",
+            "buildah",
+            "--no-pull",
+            "lists.orig",
+            "lists.fixed",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("/var/lib/apt/lists/main_Packages: file"),
+        "{}",
+        text(&out)
+    );
+    let out = dflint(
+        &root,
+        &work,
+        &[
+            "verify",
+            "--engine",
+            "buildah",
+            "--no-pull",
+            "--fixed-by",
+            "DFL3002",
+            "lists.orig",
+            "lists.fixed",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("(declared by DFL3002)"),
+        "{}",
+        text(&out)
+    );
+
+    // 3. A wrong "fix" is caught, with the difference.
+    std::fs::write(work.join("wrong.orig"), "FROM localhost/dflint-busybox\nENV GREETING hello big world\nRUN echo \"$GREETING\" > /greeting\n").unwrap();
+    std::fs::write(
+        work.join("wrong.fixed"),
+        "FROM localhost/dflint-busybox\nENV GREETING=hello\nRUN echo \"$GREETING\" > /greeting\n",
+    )
+    .unwrap();
+    let out = dflint(
+        &root,
+        &work,
+        &[
+            "verify",
+            "--engine",
+            "buildah",
+            "--no-pull",
+            "--fixed-by",
+            "DFL5022",
+            "--format",
+            "json",
+            "wrong.orig",
+            "wrong.fixed",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["proven"], false);
+    let subjects: Vec<String> = json["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["subject"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert!(subjects.contains(&"Env".to_string()), "{json:#}");
+    assert!(subjects.contains(&"greeting".to_string()), "{json:#}");
+
+    // 4. The embedded engine's prediction against the built config.
+    std::fs::write(
+        work.join("plan.Dockerfile"),
+        concat!(
+            "FROM localhost/dflint-busybox AS base\n",
+            "ARG V=1\n",
+            "ENV A=$V\n",
+            "FROM base\n",
+            "SHELL [\"/bin/sh\", \"-e\", \"-c\"]\n",
+            "CMD echo hi\n",
+            "WORKDIR /srv\n",
+            "EXPOSE 8080/UDP\n",
+            "HEALTHCHECK --interval=5s CMD [\"true\"]\n",
+        ),
+    )
+    .unwrap();
+    let out = dflint(
+        &root,
+        &work,
+        &[
+            "plan",
+            "--verify=buildah",
+            "--no-pull",
+            "--format",
+            "json",
+            "plan.Dockerfile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["matches"], true, "{json:#}");
+    // buildah wraps the shell-form CMD in /bin/sh -c: reported as a known difference.
+    let known: Vec<&str> = json["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["known"].is_string())
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(known, ["Cmd"], "{json:#}");
+
+    // A wrong prediction would show: a file whose image differs from its plan cannot be
+    // made by hand, but a missing base image is a clear error.
+    let out = dflint(
+        &root,
+        &work,
+        &[
+            "verify",
+            "--engine",
+            "buildah",
+            "--no-pull",
+            "missing.orig",
+            "lists.fixed",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("missing.orig"), "{}", text(&out));
+}
+
+#[test]
+fn a_missing_engine_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dflint"))
+        .args(["verify", "--engine", "docker", "Dockerfile", "Dockerfile"])
+        .current_dir(dir.path())
+        .env("DFLINT_DOCKER", "/nonexistent/docker")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the Docker client `/nonexistent/docker` is not installed"),
+        "{stderr}"
+    );
+}
