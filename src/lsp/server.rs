@@ -73,6 +73,47 @@ async fn run_core<T: Send + 'static>(
     }
 }
 
+/// A job for the checking thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs the checks of documents on one long-lived thread, catching a panic: the shell
+/// scripts a check parses are kept per thread, so that the next check of the same
+/// document, one keystroke later, finds those of the RUNs the edit left alone.
+async fn run_check<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    static CHECKER: std::sync::OnceLock<Mutex<std::sync::mpsc::Sender<Job>>> =
+        std::sync::OnceLock::new();
+    let sender = CHECKER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+        // Should the thread not start, the receiver is dropped and each check fails below.
+        let _ = std::thread::Builder::new()
+            .name("dflint-check".to_string())
+            .spawn(move || {
+                while let Ok(job) = receiver.recv() {
+                    job();
+                }
+            });
+        Mutex::new(sender)
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(std::panic::catch_unwind(AssertUnwindSafe(work)));
+    });
+    let sent = sender
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .send(job);
+    if sent.is_err() {
+        return Err("the checking thread is gone".to_string());
+    }
+    match rx.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(payload)) => Err(panic_message(payload.as_ref())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// The answer to a request whose core work panicked.
 fn internal_error(message: &str) -> jsonrpc::Error {
     jsonrpc::Error {
@@ -160,7 +201,7 @@ impl Server {
         };
         let version = snapshot.version;
         let shared = self.shared.clone();
-        let result = run_core(move || {
+        let result = run_check(move || {
             if shared.documents.version(&snapshot.uri) != Some(snapshot.version) {
                 return None;
             }
