@@ -226,6 +226,7 @@ fn pragma_diagnostic(
         help: None,
         range,
         fix: None,
+        related: Vec::new(),
     }
 }
 

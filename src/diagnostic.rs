@@ -135,6 +135,17 @@ pub struct Diagnostic {
     pub range: TextRange,
     /// A repair, when one is known.
     pub fix: Option<crate::fix::Fix>,
+    /// Other places that explain the finding, such as the first definition of a name
+    /// defined twice.
+    pub related: Vec<Related>,
+}
+
+/// A place in the file that explains a diagnostic, and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: TextRange,
+    /// What the place is, such as "first defined here".
+    pub message: String,
 }
 
 /// Whether `selector` names a check by its code, its name or one of its aliases, ignoring
@@ -195,6 +206,14 @@ impl From<&crate::semantic::Problem> for Diagnostic {
             help: None,
             range: p.range,
             fix: None,
+            related: p
+                .related
+                .iter()
+                .map(|(range, message)| Related {
+                    range: *range,
+                    message: message.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -211,6 +230,7 @@ impl From<&SyntaxError> for Diagnostic {
             help: e.help.clone(),
             range: e.range,
             fix: None,
+            related: Vec::new(),
         }
     }
 }

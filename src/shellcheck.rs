@@ -469,6 +469,7 @@ pub fn diagnostics(scripts: &[ShellScript], output: &str) -> Result<Vec<Diagnost
             )),
             range: script.script().source_range(range),
             fix: None,
+            related: Vec::new(),
         });
     }
     Ok(out)

@@ -366,6 +366,32 @@ async fn published_diagnostics_carry_code_link_severity_and_tags() {
     );
     assert_eq!(maintainer["message"], "`MAINTAINER` is deprecated");
 
+    // A stage name defined twice points at its first definition.
+    let params = client
+        .change(
+            URI,
+            2,
+            json!([{"text": "FROM alpine:3.20 AS app\nFROM alpine:3.20 AS app\n"}]),
+        )
+        .await;
+    let duplicate = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "DFL0103")
+        .expect("duplicate-stage-name")
+        .clone();
+    assert_eq!(
+        duplicate["relatedInformation"],
+        json!([{
+            "location": {
+                "uri": URI,
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 23}}
+            },
+            "message": "stage \"app\" is first defined here"
+        }])
+    );
+
     // Closing clears the document's diagnostics.
     client
         .notify(

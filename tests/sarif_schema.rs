@@ -64,6 +64,7 @@ fn fixed_diagnostic(source: &str) -> Diagnostic {
                 Edit::delete(TextRange::new(from + 7, from + 8)),
             ],
         )),
+        related: Vec::new(),
     }
 }
 

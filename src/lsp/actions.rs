@@ -63,7 +63,7 @@ pub fn code_actions(
             if !touches {
                 continue;
             }
-            let diagnostic = convert::diagnostic(&index, &d, snapshot.encoding);
+            let diagnostic = convert::diagnostic(&snapshot.uri, &index, &d, snapshot.encoding);
             if let Some(fix) = d
                 .fix
                 .as_ref()

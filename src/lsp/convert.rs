@@ -76,7 +76,12 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 
 /// A diagnostic as published: code, a link to its documentation, severity and tag.
 #[must_use]
-pub fn diagnostic(index: &LineIndex<'_>, d: &Diagnostic, encoding: Encoding) -> lsp::Diagnostic {
+pub fn diagnostic(
+    uri: &lsp::Uri,
+    index: &LineIndex<'_>,
+    d: &Diagnostic,
+    encoding: Encoding,
+) -> lsp::Diagnostic {
     let tags = d.tag().map(|tag| {
         vec![match tag {
             Tag::Unnecessary => lsp::DiagnosticTag::Unnecessary,
@@ -93,6 +98,18 @@ pub fn diagnostic(index: &LineIndex<'_>, d: &Diagnostic, encoding: Encoding) -> 
         source: Some(SOURCE.to_string()),
         message: lsp::Message::String(d.message.clone()),
         tags,
+        related_information: (!d.related.is_empty()).then(|| {
+            d.related
+                .iter()
+                .map(|r| lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location {
+                        uri: uri.clone(),
+                        range: range(index, r.range, encoding),
+                    },
+                    message: r.message.clone(),
+                })
+                .collect()
+        }),
         ..lsp::Diagnostic::default()
     }
 }
@@ -195,7 +212,8 @@ mod tests {
             .find(|d| d.name == "maintainer-instruction")
             .expect("maintainer-instruction");
         let index = LineIndex::new(source);
-        let converted = diagnostic(&index, d, Encoding::Utf16);
+        let uri = lsp::Uri::from("file:///w/Dockerfile");
+        let converted = diagnostic(&uri, &index, d, Encoding::Utf16);
         assert_eq!(converted.code, Some(lsp::Code::String("DFL5021".into())));
         assert_eq!(
             converted.code_description.unwrap().href.as_ref(),

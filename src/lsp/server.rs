@@ -210,7 +210,7 @@ impl Server {
             let index = snapshot.index();
             let diagnostics: Vec<lsp::Diagnostic> = found
                 .iter()
-                .map(|d| convert::diagnostic(&index, d, snapshot.encoding))
+                .map(|d| convert::diagnostic(&snapshot.uri, &index, d, snapshot.encoding))
                 .collect();
             Some((diagnostics, notices))
         })

@@ -126,6 +126,7 @@ pub(crate) mod sample {
                 help: Some("did you mean `RUN`?".into()),
                 range: TextRange::new(runn, runn + 4),
                 fix: None,
+                related: Vec::new(),
             },
             Diagnostic {
                 code: "DFL3006",
@@ -141,6 +142,7 @@ pub(crate) mod sample {
                     Applicability::Unsafe,
                     vec![Edit::insert(11, ":3.20")],
                 )),
+                related: Vec::new(),
             },
         ]
     }
@@ -174,6 +176,7 @@ mod tests {
             help: None,
             range: TextRange::new(7, 14),
             fix: None,
+            related: Vec::new(),
         };
         let span = Span::of(&index, &d);
         assert_eq!(

@@ -186,6 +186,7 @@ mod tests {
             help: Some("did you mean `RUN`?".into()),
             range,
             fix: None,
+            related: Vec::new(),
         }
     }
 

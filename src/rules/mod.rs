@@ -107,6 +107,7 @@ impl RuleMeta {
             help: None,
             range,
             fix: None,
+            related: Vec::new(),
         }
     }
 

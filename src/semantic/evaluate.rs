@@ -194,6 +194,7 @@ impl Evaluator<'_> {
             kind,
             message,
             range,
+            related: Vec::new(),
         });
     }
 
@@ -281,7 +282,13 @@ impl Evaluator<'_> {
             let range = instruction
                 .from_stage_name()
                 .map_or(instruction.range(), |w| w.range());
+            let first = other.from_range;
             self.problem(ProblemKind::DuplicateStageName, range, message);
+            if let Some(problem) = self.problems.last_mut() {
+                problem
+                    .related
+                    .push((first, format!("stage {n:?} is first defined here")));
+            }
         }
         let platform = instruction
             .flag("platform")

@@ -20,6 +20,7 @@ pub(crate) fn resolve_target(build: &mut Build, target: Option<&str>) {
                     kind: ProblemKind::UnknownTarget,
                     message: format!("target stage {name:?} could not be found"),
                     range: TextRange::empty(0),
+                    related: Vec::new(),
                 });
             }
             found
@@ -101,6 +102,7 @@ fn report_cycles(build: &mut Build) {
                 build.stages[to].label()
             ),
             range,
+            related: Vec::new(),
         });
     }
 }

@@ -363,6 +363,9 @@ pub struct Problem {
     pub message: String,
     /// The range in the Dockerfile the problem points at.
     pub range: TextRange,
+    /// Other places that explain it, with what each is (the first definition of a stage
+    /// name defined twice).
+    pub related: Vec<(TextRange, String)>,
 }
 
 macro_rules! problem_kinds {
