@@ -863,13 +863,13 @@ const RUNTIME_VARIABLES: &[&str] = &["HOSTNAME", "HOME", "PWD", "SHLVL"];
 /// Compares the environment a RUN saw with the engine's prediction for that RUN (plus
 /// the base image's Env, which the engine leaves to the image).
 fn compare_run_env(
-    predicted: &[(String, Value)],
+    predicted: &dflint::semantic::RunEnv,
     base: &Config,
     case: &Case,
     seen: &str,
 ) -> (Vec<String>, bool) {
     let mut expected: Vec<String> = base.env.clone();
-    for (name, value) in predicted {
+    for (name, value) in predicted.iter() {
         set_entry(&mut expected, name, &shown(value));
     }
     let applied = as_buildah_env(&mut expected, case.buildah_env);

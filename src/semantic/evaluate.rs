@@ -10,7 +10,7 @@ use crate::semantic::expand::{Env, Value, VarValue, expand_word};
 use crate::semantic::image_ref::ImageRef;
 use crate::semantic::model::{
     Arg, Base, Build, BuildOptions, Edge, EdgeKind, EdgeTarget, Field, Healthcheck, ImageConfig,
-    Layer, Problem, ProblemKind, Source, Stage, Step,
+    Layer, Problem, ProblemKind, RunEnv, Source, Stage, Step,
 };
 use crate::syntax::{Parse, SyntaxKind, TextRange};
 
@@ -170,7 +170,7 @@ struct StageState {
     /// CMD was set in this stage (so ENTRYPOINT does not reset it).
     cmd_set: bool,
     /// The environment RUN sees, until an ARG or ENV changes it.
-    run_env: Option<Arc<Vec<(String, Value)>>>,
+    run_env: Option<Arc<RunEnv>>,
 }
 
 struct Evaluator<'o> {
@@ -464,19 +464,31 @@ impl Evaluator<'_> {
         let env = self.run_env(index);
         let stage = &mut self.stages[index];
         stage.range = stage.range.cover(range);
-        if matches!(kind, SyntaxKind::ARG_INSTR | SyntaxKind::ENV_INSTR) {
-            self.current.as_mut().expect("inside a stage").run_env = None;
-        }
         let layer = match kind {
             SyntaxKind::ARG_INSTR => {
-                self.stage_arg(instruction);
+                let declared = self.stage_arg(instruction);
+                // The next step's environment: this one with the ARGs that have values.
+                let mut next = RunEnv::clone(&env);
+                let mut known = true;
+                for (name, value) in &declared {
+                    if let Some(v) = value {
+                        known &= next.set_arg(name, arg_value(name, v));
+                    }
+                }
+                let state = self.current.as_mut().expect("inside a stage");
+                state.run_env = known.then(|| Arc::new(next));
                 None
             }
             SyntaxKind::ENV_INSTR => {
                 let pairs = self.expand_pairs(instruction);
-                let env = &mut self.stages[index].config.env;
+                let mut next = RunEnv::clone(&env);
+                for (name, value) in &pairs {
+                    next.set_env(name, value.clone());
+                }
+                self.current.as_mut().expect("inside a stage").run_env = Some(Arc::new(next));
+                let config_env = &mut self.stages[index].config.env;
                 for (name, value) in pairs {
-                    set_entry(env, name, value);
+                    set_entry(config_env, name, value);
                 }
                 None
             }
@@ -597,7 +609,10 @@ impl Evaluator<'_> {
         });
     }
 
-    fn stage_arg(&mut self, instruction: Instruction<'_>) {
+    /// Declares the ARGs of an instruction in the current stage; returns them with their
+    /// values.
+    fn stage_arg(&mut self, instruction: Instruction<'_>) -> Vec<(String, Option<VarValue>)> {
+        let mut declared = Vec::new();
         for pair in instruction.key_values() {
             let Some(key) = pair.key() else { continue };
             let name = key.unquoted(self.escape);
@@ -612,6 +627,7 @@ impl Evaluator<'_> {
             } else {
                 automatic_arg(&name, &self.build_args)
             };
+            declared.push((name.clone(), value.clone()));
             self.current
                 .as_mut()
                 .expect("inside a stage")
@@ -619,6 +635,7 @@ impl Evaluator<'_> {
                 .args
                 .push((name, value));
         }
+        declared
     }
 
     /// Expands ENV or LABEL pairs, all with the values from before the instruction.
@@ -711,32 +728,27 @@ impl Evaluator<'_> {
 
     /// The environment a RUN sees: declared ARGs with values, then the Env (which wins).
     /// Computed once per change of ARG or ENV.
-    fn run_env(&mut self, index: usize) -> Arc<Vec<(String, Value)>> {
+    fn run_env(&mut self, index: usize) -> Arc<RunEnv> {
         if let Some(env) = self.current.as_ref().and_then(|s| s.run_env.clone()) {
             return env;
         }
-        let mut env = EnvBuilder::default();
+        let mut env = RunEnv::default();
         // Predefined args (the proxy variables, ...) reach RUN without an ARG when given.
         for name in PREDEFINED_ARGS {
             if let Some(value) = self.build_args.get(name) {
-                env.set(name, Value::from_text(*value));
+                env.set_arg(name, Value::from_text(*value));
             }
         }
         if let Some(state) = &self.current {
             for (name, value) in &state.scope.args {
                 if let Some(v) = value {
-                    let value = match v {
-                        VarValue::Known(s) => Value::from_text(s.clone()),
-                        VarValue::Unknown => Value::symbolic(format!("${name}")),
-                    };
-                    env.set(name, value);
+                    env.set_arg(name, arg_value(name, v));
                 }
             }
         }
         for (name, value) in &self.stages[index].config.env {
-            env.set(name, value.clone());
+            env.set_env(name, value.clone());
         }
-        let env = env.entries;
         let env = Arc::new(env);
         if let Some(state) = self.current.as_mut() {
             state.run_env = Some(env.clone());
@@ -1008,23 +1020,11 @@ impl Evaluator<'_> {
 }
 
 /// Sets `name` in an ordered list: replaces the value in place, or appends.
-/// An environment being built in order, where a later entry replaces an earlier one of the
-/// same name in place ([`set_entry`] in constant time).
-#[derive(Default)]
-struct EnvBuilder {
-    entries: Vec<(String, Value)>,
-    at: HashMap<String, usize>,
-}
-
-impl EnvBuilder {
-    fn set(&mut self, name: &str, value: Value) {
-        match self.at.get(name) {
-            Some(&i) => self.entries[i].1 = value,
-            None => {
-                self.at.insert(name.to_string(), self.entries.len());
-                self.entries.push((name.to_string(), value));
-            }
-        }
+/// The value a RUN sees for an ARG.
+fn arg_value(name: &str, value: &VarValue) -> Value {
+    match value {
+        VarValue::Known(s) => Value::from_text(s.clone()),
+        VarValue::Unknown => Value::symbolic(format!("${name}")),
     }
 }
 
@@ -1084,6 +1084,43 @@ fn is_remote(source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The environment of each step, as `NAME=value` in order.
+    fn step_envs(source: &str) -> Vec<Vec<String>> {
+        let build = evaluate(&crate::syntax::parse(source), &BuildOptions::default());
+        build.stages[build.stages.len() - 1]
+            .steps
+            .iter()
+            .map(|s| {
+                s.env
+                    .iter()
+                    .filter(|(n, _)| n != "PATH")
+                    .map(|(n, v)| format!("{n}={}", v.display()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_environments_follow_args_then_env_in_order() {
+        // ARGs first in declaration order, then ENV (PATH, which scratch sets, left out); a
+        // later value replaces an earlier one of the same name in place; an ENV wins over an
+        // ARG of its name.
+        let envs =
+            step_envs("FROM scratch\nARG A=1\nENV B=2\nARG B=3\nARG C=4\nENV A=5\nARG D\nRUN x\n");
+        assert_eq!(envs[0], Vec::<String>::new());
+        assert_eq!(envs[1], ["A=1"]);
+        assert_eq!(envs[2], ["A=1", "B=2"]);
+        // `ARG B` after `ENV B`: the ARG takes its place among the ARGs, with ENV's value.
+        assert_eq!(envs[3], ["A=1", "B=2"]);
+        assert_eq!(envs[4], ["A=1", "B=2", "C=4"]);
+        assert_eq!(envs[5], ["A=5", "B=2", "C=4"]);
+        // An ARG without a value sets nothing.
+        assert_eq!(envs[6], ["A=5", "B=2", "C=4"]);
+        // A new ARG goes after the other ARGs, before the ENV variables.
+        let envs = step_envs("FROM scratch\nENV E=1\nARG F=2\nARG G=3\nARG F=4\nRUN x\n");
+        assert_eq!(envs[4], ["F=4", "G=3", "E=1"]);
+    }
 
     #[test]
     fn paths_and_ports() {

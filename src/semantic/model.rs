@@ -110,7 +110,77 @@ pub struct Step {
     pub layer: Option<usize>,
     /// The variables set when the step starts (ARG and ENV values, as a RUN there would
     /// see them), shared between the steps that see the same ones.
-    pub env: Arc<Vec<(String, Value)>>,
+    pub env: Arc<RunEnv>,
+}
+
+/// The variables a RUN sees, in order: the declared ARGs that have values, then the ENV
+/// variables, a later value replacing an earlier one of the same name in place. The
+/// entries are shared between the environments of successive steps, so that an ARG or ENV
+/// costs the entries it sets, not a copy of the whole environment.
+#[derive(Clone, Debug, Default)]
+pub struct RunEnv {
+    entries: Vec<Arc<(String, Value)>>,
+    /// How many of the entries come from ARGs (they come first).
+    args: usize,
+}
+
+impl RunEnv {
+    /// The variables in order.
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = &(String, Value)> + ExactSizeIterator + Clone {
+        self.entries.iter().map(|e| &**e)
+    }
+
+    /// How many variables there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no variable is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The value of a variable.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.position(name).map(|i| &self.entries[i].1)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.0 == name)
+    }
+
+    /// Sets an ARG's value: in place when the name is set already by an ARG, else at the
+    /// end of the ARGs. `false`, changing nothing, when an ENV variable has the name (the
+    /// order then depends on the whole history: the caller builds the environment anew).
+    pub(crate) fn set_arg(&mut self, name: &str, value: Value) -> bool {
+        match self.position(name) {
+            Some(i) if i < self.args => {
+                self.entries[i] = Arc::new((name.to_string(), value));
+                true
+            }
+            Some(_) => false,
+            None => {
+                self.entries
+                    .insert(self.args, Arc::new((name.to_string(), value)));
+                self.args += 1;
+                true
+            }
+        }
+    }
+
+    /// Sets an ENV variable: in place when the name is set already, else at the end.
+    pub(crate) fn set_env(&mut self, name: &str, value: Value) {
+        let entry = Arc::new((name.to_string(), value));
+        match self.position(name) {
+            Some(i) => self.entries[i] = entry,
+            None => self.entries.push(entry),
+        }
+    }
 }
 
 /// A filesystem layer and the inputs of its cache key.
@@ -128,7 +198,7 @@ pub struct Layer {
     pub flags: Vec<String>,
     /// For RUN: the environment the command sees (ENV and ARG values), in order. Shared
     /// between the RUNs that see the same environment.
-    pub env: Arc<Vec<(String, Value)>>,
+    pub env: Arc<RunEnv>,
     /// For COPY/ADD: where the files come from.
     pub sources: Vec<Source>,
     /// For COPY/ADD: the destination, expanded.
