@@ -778,13 +778,15 @@ impl SecretInEnv {
         } else {
             "the image"
         };
-        let help = if keyword == "ENV" {
-            format!(
-                "{HELP}; a secret the container needs when it runs belongs in its runtime \
-                 environment"
-            )
-        } else {
-            HELP.to_string()
+        let help = || {
+            if keyword == "ENV" {
+                format!(
+                    "{HELP}; a secret the container needs when it runs belongs in its runtime \
+                     environment"
+                )
+            } else {
+                HELP.to_string()
+            }
         };
         if let (Some(word), Some(value)) = (value_word, &value)
             && let Some(kind) = credential_kind(value, &name)
@@ -794,7 +796,7 @@ impl SecretInEnv {
                     word.range(),
                     format!("`{keyword} {name}` puts what looks like {kind} in {destination}"),
                 )
-                .with_help(help),
+                .with_help(help()),
             );
             return;
         }
@@ -832,7 +834,7 @@ impl SecretInEnv {
                 key.range(),
                 format!("`{keyword} {name}` puts a secret in {destination}"),
             )
-            .with_help(help),
+            .with_help(help()),
         );
     }
 }
