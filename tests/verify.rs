@@ -549,3 +549,34 @@ fn a_missing_engine_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_docker_client_without_buildx_is_named() {
+    // A client of 23.0 or later builds with BuildKit only through buildx: this one answers
+    // `version` as a 28.2 client talking to a 20.10 daemon, and has no buildx.
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("docker");
+    std::fs::write(
+        &client,
+        "#!/bin/sh\ncase \"$1\" in\n  version) echo 20.10.24 28.2.2 ;;\n  *) echo \"unknown command: docker $1\" >&2; exit 1 ;;\nesac\n",
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(&client)
+        .status()
+        .unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dflint"))
+        .args(["verify", "--engine", "docker", "Dockerfile", "Dockerfile"])
+        .current_dir(dir.path())
+        .env("DFLINT_DOCKER", &client)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("28.2.2 builds with BuildKit only through the buildx plugin"),
+        "{stderr}"
+    );
+}
