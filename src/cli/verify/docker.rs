@@ -32,6 +32,22 @@ pub(super) fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((major, minor.parse().ok()?))
 }
 
+/// The first Docker client whose `docker build` with BuildKit goes through the buildx
+/// plugin: older clients have BuildKit built in.
+const BUILDX_CLIENT: (u32, u32) = (23, 0);
+
+/// Whether a client of this version needs the buildx plugin to build with BuildKit.
+pub(super) fn client_needs_buildx(client: (u32, u32)) -> bool {
+    client >= BUILDX_CLIENT
+}
+
+/// The daemon's and the client's versions from `docker version --format
+/// '{{.Server.Version}} {{.Client.Version}}'`.
+pub(super) fn split_versions(text: &str) -> (&str, Option<&str>) {
+    let mut words = text.split_whitespace();
+    (words.next().unwrap_or_default(), words.next())
+}
+
 impl Docker {
     /// The client `DFLINT_DOCKER` names (default `docker` on PATH) and its daemon.
     ///
@@ -40,7 +56,11 @@ impl Docker {
     pub fn detect() -> Result<Docker, String> {
         let program = std::env::var_os("DFLINT_DOCKER").unwrap_or_else(|| "docker".into());
         let output = Command::new(&program)
-            .args(["version", "--format", "{{.Server.Version}}"])
+            .args([
+                "version",
+                "--format",
+                "{{.Server.Version}} {{.Client.Version}}",
+            ])
             .output()
             .map_err(|e| {
                 format!(
@@ -49,10 +69,23 @@ impl Docker {
                 )
             })?;
         let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "the current context".into());
-        let version = output_of("docker version", &output)
-            .map_err(|e| format!("no Docker daemon reachable at {host}: {e}"))?
-            .trim()
-            .to_string();
+        let versions = output_of("docker version", &output)
+            .map_err(|e| format!("no Docker daemon reachable at {host}: {e}"))?;
+        let (version, client) = split_versions(&versions);
+        let version = version.to_string();
+        let name = program.to_string_lossy();
+        if let Some(client) = client
+            && parse_version(client).is_some_and(client_needs_buildx)
+        {
+            let buildx = Command::new(&program).args(["buildx", "version"]).output();
+            if !buildx.is_ok_and(|o| o.status.success()) {
+                return Err(format!(
+                    "the Docker client `{name}` {client} builds with BuildKit only through the \
+                     buildx plugin, which it lacks: install buildx, or set DFLINT_DOCKER to a \
+                     client with BuildKit built in (before 23.0, such as Debian's docker.io)"
+                ));
+            }
+        }
         let (major, minor) = parse_version(&version)
             .ok_or_else(|| format!("cannot read the Docker daemon's version from {version:?}"))?;
         if (major, minor) < MINIMUM {
@@ -245,6 +278,20 @@ mod tests {
         assert_eq!(parse_version("18.09.1-ce"), Some((18, 9)));
         assert_eq!(parse_version("28.2.2"), Some((28, 2)));
         assert_eq!(parse_version(""), None);
+    }
+
+    #[test]
+    fn clients_from_23_need_buildx() {
+        assert_eq!(
+            split_versions("20.10.24+dfsg1 28.2.2\n"),
+            ("20.10.24+dfsg1", Some("28.2.2"))
+        );
+        assert_eq!(split_versions("20.10.24\n"), ("20.10.24", None));
+        let needs = |v: &str| parse_version(v).is_some_and(client_needs_buildx);
+        assert!(needs("28.2.2"));
+        assert!(needs("23.0.0"));
+        assert!(!needs("20.10.24+dfsg1"));
+        assert!(!needs("18.09.1-ce"));
     }
 
     #[test]
