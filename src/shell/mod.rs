@@ -52,16 +52,105 @@ impl fmt::Debug for Script {
     }
 }
 
+/// Results read from recently seen scripts, kept per thread, so that the rules of a file,
+/// and the next check of the file after an edit, do not read the same script again. A
+/// result is found again by the script's text and by where its pieces lie relative to its
+/// start: an edit above the script moves it in the source but changes neither, and the
+/// result then comes back with its source ranges moved by as much.
+struct Recent<T> {
+    entries: Vec<RecentEntry<T>>,
+}
+
+struct RecentEntry<T> {
+    text: String,
+    /// The pieces with their source offsets relative to `start`.
+    shape: Vec<Piece>,
+    /// Where the script started in the source when the result was read.
+    start: u32,
+    value: Rc<Vec<T>>,
+}
+
+/// A result whose source ranges can be moved.
+trait Movable: Clone {
+    fn moved(&self, delta: i64) -> Self;
+}
+
+fn moved_range(range: TextRange, delta: i64) -> TextRange {
+    let at = |offset: u32| u32::try_from(i64::from(offset) + delta).unwrap_or(0);
+    TextRange::new(at(range.start), at(range.end))
+}
+
+impl Movable for Command {
+    fn moved(&self, delta: i64) -> Self {
+        let word = |w: &Word| Word {
+            range: moved_range(w.range, delta),
+            ..w.clone()
+        };
+        Command {
+            name: word(&self.name),
+            args: self.args.iter().map(word).collect(),
+            assignments: self.assignments.iter().map(word).collect(),
+            range: moved_range(self.range, delta),
+            ..self.clone()
+        }
+    }
+}
+
+impl Movable for SyntaxNode {
+    fn moved(&self, delta: i64) -> Self {
+        SyntaxNode {
+            range: moved_range(self.range, delta),
+            ..self.clone()
+        }
+    }
+}
+
+impl<T: Movable> Recent<T> {
+    const fn new() -> Self {
+        Recent {
+            entries: Vec::new(),
+        }
+    }
+
+    /// The result for `script`, reading it with `read` when no recent script has its text
+    /// and shape.
+    fn get(&mut self, script: &Script, read: impl FnOnce() -> Vec<T>) -> Rc<Vec<T>> {
+        let start = script.source_offset(0);
+        let shape = script.shape(start);
+        let found = self
+            .entries
+            .iter()
+            .position(|e| e.text == script.text && e.shape == shape);
+        if let Some(i) = found {
+            let entry = &mut self.entries[i];
+            if entry.start != start {
+                let delta = i64::from(start) - i64::from(entry.start);
+                entry.value = Rc::new(entry.value.iter().map(|v| v.moved(delta)).collect());
+                entry.start = start;
+            }
+            return Rc::clone(&entry.value);
+        }
+        let value = Rc::new(read());
+        if self.entries.len() == parse::RECENT_CAPACITY {
+            self.entries.remove(0);
+        }
+        self.entries.push(RecentEntry {
+            text: script.text.clone(),
+            shape,
+            start,
+            value: Rc::clone(&value),
+        });
+        value
+    }
+}
+
 thread_local! {
-    /// The commands of recently read scripts, keyed by where the script starts in the source,
-    /// its length and its text (the same text at the same place maps to the same ranges).
-    #[allow(clippy::type_complexity)]
-    static RECENT_COMMANDS: std::cell::RefCell<Vec<((u32, usize), String, Rc<Vec<Command>>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-    /// The syntax nodes of recently read scripts, keyed as [`RECENT_COMMANDS`].
-    #[allow(clippy::type_complexity)]
-    static RECENT_NODES: std::cell::RefCell<Vec<((u32, usize), String, Rc<Vec<SyntaxNode>>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// The commands of recently read scripts.
+    static RECENT_COMMANDS: std::cell::RefCell<Recent<Command>> =
+        const { std::cell::RefCell::new(Recent::new()) };
+    /// The syntax nodes of recently read scripts.
+    static RECENT_NODES: std::cell::RefCell<Recent<SyntaxNode>> =
+        const { std::cell::RefCell::new(Recent::new()) };
 }
 
 impl Script {
@@ -210,29 +299,23 @@ impl Script {
     /// the rules of a file read the same scripts in turn, and each gets the same list.
     #[must_use]
     pub fn commands(&self) -> Rc<Vec<Command>> {
-        // Several rules ask for the commands of the same RUN in turn: keep the last few.
-        let key = (self.source_offset(0), self.text.len());
-        let cached = RECENT_COMMANDS.with(|r| {
-            r.borrow()
-                .iter()
-                .find(|(k, text, _)| *k == key && *text == self.text)
-                .map(|(_, _, c)| Rc::clone(c))
-        });
-        if let Some(commands) = cached {
-            return commands;
-        }
-        let commands = Rc::new(match self.tree() {
-            Some(tree) => parse::commands(self, tree),
-            None => Vec::new(),
-        });
         RECENT_COMMANDS.with(|r| {
-            let mut recent = r.borrow_mut();
-            if recent.len() == parse::RECENT_CAPACITY {
-                recent.remove(0);
-            }
-            recent.push((key, self.text.clone(), Rc::clone(&commands)));
-        });
-        commands
+            r.borrow_mut().get(self, || match self.tree() {
+                Some(tree) => parse::commands(self, tree),
+                None => Vec::new(),
+            })
+        })
+    }
+
+    /// The pieces with their source offsets relative to `start` (see [`Recent`]).
+    fn shape(&self, start: u32) -> Vec<Piece> {
+        self.pieces
+            .iter()
+            .map(|p| Piece {
+                source: p.source.wrapping_sub(start),
+                ..*p
+            })
+            .collect()
     }
 
     /// Whether tree-sitter found a syntax error (an ERROR or a missing node): the script is
@@ -248,25 +331,7 @@ impl Script {
     /// it. Empty when the script cannot be parsed.
     #[must_use]
     pub fn nodes(&self) -> Rc<Vec<SyntaxNode>> {
-        let key = (self.source_offset(0), self.text.len());
-        let cached = RECENT_NODES.with(|r| {
-            r.borrow()
-                .iter()
-                .find(|(k, text, _)| *k == key && *text == self.text)
-                .map(|(_, _, n)| Rc::clone(n))
-        });
-        if let Some(nodes) = cached {
-            return nodes;
-        }
-        let nodes = Rc::new(self.read_nodes());
-        RECENT_NODES.with(|r| {
-            let mut recent = r.borrow_mut();
-            if recent.len() == parse::RECENT_CAPACITY {
-                recent.remove(0);
-            }
-            recent.push((key, self.text.clone(), Rc::clone(&nodes)));
-        });
-        nodes
+        RECENT_NODES.with(|r| r.borrow_mut().get(self, || self.read_nodes()))
     }
 
     fn read_nodes(&self) -> Vec<SyntaxNode> {

@@ -579,3 +579,33 @@ fn onbuild_run_triggers_and_shells_of_run_scripts() {
     );
     assert_eq!(run_scripts(file, &build, &[""]).len(), 2);
 }
+
+#[test]
+fn a_script_moved_by_an_edit_above_keeps_its_commands_at_their_new_places() {
+    let body = "apt-get update && \\\n    apt-get install -y curl | tee log";
+    let before = format!("FROM alpine\nRUN {body}\n");
+    let after = format!("FROM alpine\n# a comment typed above\nRUN {body}\n");
+    let first = script(&before);
+    let moved = script(&after);
+    let old = first.commands();
+    // Read again after the move: found among the recent scripts, at the new offsets.
+    let new = moved.commands();
+    assert_eq!(old.len(), new.len());
+    assert_eq!(
+        shapes(&after, &moved),
+        ["apt-get update", "apt-get install -y curl", "tee log"]
+    );
+    let delta = u32::try_from("# a comment typed above\n".len()).unwrap();
+    assert_eq!(new[1].range.start, old[1].range.start + delta);
+    // The nodes move too.
+    let old_nodes = first.nodes();
+    let new_nodes = moved.nodes();
+    assert_eq!(old_nodes.len(), new_nodes.len());
+    for (a, b) in old_nodes.iter().zip(new_nodes.iter()) {
+        assert_eq!(b.range.start, a.range.start + delta);
+        assert_eq!(b.logical, a.logical);
+        assert_eq!(at(&after, b.range), at(&before, a.range));
+    }
+    // Back at the first place, the first reading's ranges come back.
+    assert_eq!(script(&before).commands()[1].range, old[1].range);
+}
