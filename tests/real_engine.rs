@@ -33,9 +33,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use dflint::semantic::expand::Value;
-use dflint::semantic::{BuildOptions, Field, Healthcheck, ImageConfig, evaluate};
+use dflint::semantic::{BuildOptions, evaluate};
 use dflint::syntax::{SyntaxKind, parse};
+use dflint::verify::{BuiltConfig, predicted_config};
 use serde_json::Value as Json;
 
 /// The local base image for Dockerfiles that RUN something.
@@ -435,225 +435,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// The parts of an image config the engine predicts, normalised so that buildah's and the
-/// engine's ways of writing "empty" compare equal.
-#[derive(Debug, Default, PartialEq)]
-struct Config {
-    user: String,
-    env: Vec<String>,
-    working_dir: String,
-    entrypoint: Vec<String>,
-    cmd: Vec<String>,
-    exposed_ports: BTreeSet<String>,
-    volumes: BTreeSet<String>,
-    labels: BTreeMap<String, String>,
-    stop_signal: String,
-    healthcheck: Option<Health>,
-    shell: Vec<String>,
-    on_build: Vec<String>,
-}
-
-/// A healthcheck with durations in nanoseconds (0 = the default). Not `--start-interval`:
-/// buildah 1.28 does not know it.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Health {
-    test: Vec<String>,
-    interval: i64,
-    timeout: i64,
-    start_period: i64,
-    retries: i64,
-}
-
-fn strings(json: &Json) -> Vec<String> {
-    json.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| s.as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn keys(json: &Json) -> BTreeSet<String> {
-    json.as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
-fn text(json: &Json) -> String {
-    json.as_str().unwrap_or_default().to_string()
-}
-
-/// The Docker config of an image as buildah writes it (`--format docker`).
-fn real_config(config: &Json) -> Config {
-    let mut labels: BTreeMap<String, String> = config["Labels"]
-        .as_object()
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), text(v))).collect())
-        .unwrap_or_default();
-    // buildah adds its own version label; BuildKit does not.
-    labels.remove("io.buildah.version");
-    let health = &config["Healthcheck"];
-    let healthcheck = health.is_object().then(|| Health {
-        test: strings(&health["Test"]),
-        interval: health["Interval"].as_i64().unwrap_or(0),
-        timeout: health["Timeout"].as_i64().unwrap_or(0),
-        start_period: health["StartPeriod"].as_i64().unwrap_or(0),
-        retries: health["Retries"].as_i64().unwrap_or(0),
-    });
-    Config {
-        user: text(&config["User"]),
-        env: strings(&config["Env"]),
-        working_dir: text(&config["WorkingDir"]),
-        entrypoint: strings(&config["Entrypoint"]),
-        cmd: strings(&config["Cmd"]),
-        // buildah keeps the protocol as written (`8080/UDP`); BuildKit lowercases it
-        // (`splitProtoPort` in dockerfile2llb), as the engine does.
-        exposed_ports: keys(&config["ExposedPorts"])
-            .into_iter()
-            .map(|p| p.to_ascii_lowercase())
-            .collect(),
-        volumes: keys(&config["Volumes"]),
-        labels,
-        stop_signal: text(&config["StopSignal"]),
-        healthcheck,
-        shell: strings(&config["Shell"]),
-        on_build: strings(&config["OnBuild"]),
-    }
-}
-
-/// A Go `time.ParseDuration` string in nanoseconds.
-fn go_duration(text: &str) -> Result<i64, String> {
-    let mut rest = text;
-    let mut total = 0f64;
-    if rest == "0" {
-        return Ok(0);
-    }
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| format!("duration {text:?} has no unit"))?;
-        let number: f64 = rest[..number_len]
-            .parse()
-            .map_err(|_| format!("bad duration {text:?}"))?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            unit => return Err(format!("unknown unit {unit:?} in duration {text:?}")),
-        };
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    Ok(total.round() as i64)
-}
-
-fn shown(value: &Value) -> String {
-    value
-        .known()
-        .unwrap_or_else(|| format!("<unknown: {}>", value.display()))
-}
-
-fn field<T: Clone>(field: &Field<T>, inherited: &T, unset: T) -> T {
-    match field {
-        Field::Set(v) => v.clone(),
-        Field::Inherited => inherited.clone(),
-        Field::Unset => unset,
-    }
-}
-
-fn set_entry(env: &mut Vec<String>, name: &str, value: &str) {
-    let entry = format!("{name}={value}");
-    match env
-        .iter_mut()
-        .find(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) == name)
-    {
-        Some(e) => *e = entry,
-        None => env.push(entry),
-    }
-}
-
-/// The engine's prediction as a [`Config`]. Fields it leaves to an external base image
-/// take the base image's values (`base`, the real config of the busybox image).
-fn predicted_config(c: &ImageConfig, base: &Config) -> Result<Config, String> {
-    let value_field = |f: &Field<Value>, inherited: &String| -> String {
-        match f {
-            Field::Set(v) => shown(v),
-            Field::Inherited => inherited.clone(),
-            Field::Unset => String::new(),
-        }
-    };
-    let mut env = if c.inherits_image {
-        base.env.clone()
-    } else {
-        Vec::new()
-    };
-    for (name, value) in &c.env {
-        set_entry(&mut env, name, &shown(value));
-    }
-    let mut labels = if c.inherits_image {
-        base.labels.clone()
-    } else {
-        BTreeMap::new()
-    };
-    for (name, value) in &c.labels {
-        labels.insert(name.clone(), shown(value));
-    }
-    let mut exposed_ports = if c.inherits_image {
-        base.exposed_ports.clone()
-    } else {
-        BTreeSet::new()
-    };
-    exposed_ports.extend(c.exposed_ports.iter().cloned());
-    let mut volumes = if c.inherits_image {
-        base.volumes.clone()
-    } else {
-        BTreeSet::new()
-    };
-    volumes.extend(c.volumes.iter().cloned());
-    let healthcheck = match &c.healthcheck {
-        Field::Set(h) => Some(health(h)?),
-        Field::Inherited => base.healthcheck.clone(),
-        Field::Unset => None,
-    };
-    Ok(Config {
-        user: value_field(&c.user, &base.user),
-        env,
-        // BuildKit writes "/" when no WORKDIR is set; buildah leaves it empty.
-        working_dir: value_field(&c.working_dir, &base.working_dir),
-        entrypoint: field(&c.entrypoint, &base.entrypoint, Vec::new()),
-        cmd: field(&c.cmd, &base.cmd, Vec::new()),
-        exposed_ports,
-        volumes,
-        labels,
-        stop_signal: value_field(&c.stop_signal, &base.stop_signal),
-        healthcheck,
-        shell: field(&c.shell, &base.shell, Vec::new()),
-        on_build: c.on_build.clone(),
-    })
-}
-
-fn health(h: &Healthcheck) -> Result<Health, String> {
-    let duration = |d: &Option<String>| d.as_deref().map_or(Ok(0), go_duration);
-    Ok(Health {
-        test: h.test.clone(),
-        interval: duration(&h.interval)?,
-        timeout: duration(&h.timeout)?,
-        start_period: duration(&h.start_period)?,
-        retries: h
-            .retries
-            .as_deref()
-            .map_or(Ok(0), str::parse)
-            .map_err(|e| format!("bad retries: {e}"))?,
-    })
-}
-
 /// buildah 1.28 wraps shell-form CMD/ENTRYPOINT in `/bin/sh -c` even after SHELL.
 fn as_buildah_wraps(command: &mut Vec<String>, shell: &[String]) {
     if !shell.is_empty() && command.len() == shell.len() + 1 && command.starts_with(shell) {
@@ -805,7 +586,7 @@ fn find_busybox() -> Option<PathBuf> {
 }
 
 /// Builds the busybox base image: the static binary and its applet links.
-fn build_busybox(buildah: &Buildah, dir: &Path) -> Result<Config, String> {
+fn build_busybox(buildah: &Buildah, dir: &Path) -> Result<BuiltConfig, String> {
     let busybox = find_busybox().ok_or("no busybox binary (install busybox-static)")?;
     let context = dir.join("busybox");
     std::fs::create_dir_all(&context).map_err(|e| e.to_string())?;
@@ -817,44 +598,19 @@ fn build_busybox(buildah: &Buildah, dir: &Path) -> Result<Config, String> {
     )
     .map_err(|e| e.to_string())?;
     buildah.build(&context, &dockerfile, BUSYBOX, None, &[])?;
-    Ok(real_config(&buildah.config(BUSYBOX)?))
+    Ok(BuiltConfig::from_docker_json(&buildah.config(BUSYBOX)?, ""))
 }
 
 /// Compares one field, recording a readable line when it differs.
-fn compare<T: std::fmt::Debug + PartialEq>(
-    report: &mut Vec<String>,
-    name: &str,
-    predicted: &T,
-    real: &T,
-) {
-    if predicted != real {
-        report.push(format!(
-            "{name}:\n      engine:  {predicted:?}\n      buildah: {real:?}"
-        ));
-    }
-}
-
-fn compare_configs(predicted: &Config, real: &Config) -> Vec<String> {
-    let mut report = Vec::new();
-    let r = &mut report;
-    compare(r, "User", &predicted.user, &real.user);
-    compare(r, "Env", &predicted.env, &real.env);
-    compare(r, "WorkingDir", &predicted.working_dir, &real.working_dir);
-    compare(r, "Entrypoint", &predicted.entrypoint, &real.entrypoint);
-    compare(r, "Cmd", &predicted.cmd, &real.cmd);
-    compare(
-        r,
-        "ExposedPorts",
-        &predicted.exposed_ports,
-        &real.exposed_ports,
-    );
-    compare(r, "Volumes", &predicted.volumes, &real.volumes);
-    compare(r, "Labels", &predicted.labels, &real.labels);
-    compare(r, "StopSignal", &predicted.stop_signal, &real.stop_signal);
-    compare(r, "Healthcheck", &predicted.healthcheck, &real.healthcheck);
-    compare(r, "Shell", &predicted.shell, &real.shell);
-    compare(r, "OnBuild", &predicted.on_build, &real.on_build);
-    report
+/// The fields where the prediction and the built config differ, each with both values.
+fn compare_configs(predicted: &BuiltConfig, real: &BuiltConfig) -> Vec<String> {
+    predicted
+        .fields()
+        .into_iter()
+        .zip(real.fields())
+        .filter(|((_, p), (_, r))| p != r)
+        .map(|((name, p), (_, r))| format!("{name}:\n      engine:  {p}\n      buildah: {r}"))
+        .collect()
 }
 
 /// Variables the runtime or the shell adds to every RUN: not build inputs.
@@ -864,14 +620,26 @@ const RUNTIME_VARIABLES: &[&str] = &["HOSTNAME", "HOME", "PWD", "SHLVL"];
 /// the base image's Env, which the engine leaves to the image).
 fn compare_run_env(
     predicted: &dflint::semantic::RunEnv,
-    base: &Config,
+    base: &BuiltConfig,
     case: &Case,
     seen: &str,
 ) -> (Vec<String>, bool) {
-    let mut expected: Vec<String> = base.env.clone();
+    // By name: a RUN's variable replaces the base image's of the same name.
+    let mut by_name: BTreeMap<String, String> = base
+        .env
+        .iter()
+        .map(|e| {
+            let (name, value) = e.split_once('=').unwrap_or((e, ""));
+            (name.to_string(), value.to_string())
+        })
+        .collect();
     for (name, value) in predicted.iter() {
-        set_entry(&mut expected, name, &shown(value));
+        let value = value
+            .known()
+            .unwrap_or_else(|| format!("<unknown: {}>", value.display()));
+        by_name.insert(name.clone(), value);
     }
+    let mut expected: Vec<String> = by_name.iter().map(|(n, v)| format!("{n}={v}")).collect();
     let applied = as_buildah_env(&mut expected, case.buildah_env);
     let expected: BTreeSet<String> = expected.into_iter().collect();
     let seen: BTreeSet<String> = seen
@@ -883,7 +651,11 @@ fn compare_run_env(
         .map(str::to_string)
         .collect();
     let mut report = Vec::new();
-    compare(&mut report, "RUN environment", &expected, &seen);
+    if expected != seen {
+        report.push(format!(
+            "RUN environment:\n      engine:  {expected:?}\n      buildah: {seen:?}"
+        ));
+    }
     (report, applied)
 }
 
@@ -893,7 +665,7 @@ fn check(
     dir: &Path,
     number: usize,
     case: &Case,
-    busybox: &Config,
+    busybox: &BuiltConfig,
 ) -> Vec<String> {
     let options = BuildOptions {
         target: case.target.map(str::to_string),
@@ -940,7 +712,10 @@ fn check(
         return report;
     }
     match buildah.config(&tag) {
-        Ok(json) => report.extend(compare_configs(&predicted, &real_config(&json))),
+        Ok(json) => report.extend(compare_configs(
+            &predicted,
+            &BuiltConfig::from_docker_json(&json, ""),
+        )),
         Err(e) => report.push(e),
     }
     if case.run_env {
@@ -1012,7 +787,7 @@ fn predicted_configs_match_images_built_by_buildah() {
             None
         }
     };
-    let no_base = Config::default();
+    let no_base = BuiltConfig::default();
 
     let cases = cases();
     let mut checked = 0;
@@ -1050,14 +825,4 @@ fn indent(text: &str) -> String {
         .map(|l| format!("      | {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-#[test]
-fn go_durations() {
-    assert_eq!(go_duration("30s"), Ok(30_000_000_000));
-    assert_eq!(go_duration("1m30s"), Ok(90_000_000_000));
-    assert_eq!(go_duration("1.5s"), Ok(1_500_000_000));
-    assert_eq!(go_duration("300ms"), Ok(300_000_000));
-    assert_eq!(go_duration("0"), Ok(0));
-    assert!(go_duration("5").is_err());
 }
