@@ -156,19 +156,7 @@ pub(super) fn bud_args(request: &BuildRequest<'_>) -> Vec<std::ffi::OsString> {
     if !request.pull {
         args.push("--pull=never".into());
     }
-    args.push("-f".into());
-    args.push(request.dockerfile.into());
-    args.push("-t".into());
-    args.push(request.tag.into());
-    if let Some(target) = request.target {
-        args.push("--target".into());
-        args.push(target.into());
-    }
-    for (name, value) in request.build_args {
-        args.push("--build-arg".into());
-        args.push(format!("{name}={value}").into());
-    }
-    args.push(request.context.into());
+    request.push_common_args(&mut args);
     args
 }
 

@@ -122,19 +122,7 @@ pub(super) fn build_args(request: &BuildRequest<'_>, network: Option<&str>) -> V
         args.push("--network".into());
         args.push(network.into());
     }
-    args.push("-f".into());
-    args.push(request.dockerfile.into());
-    args.push("-t".into());
-    args.push(request.tag.into());
-    if let Some(target) = request.target {
-        args.push("--target".into());
-        args.push(target.into());
-    }
-    for (name, value) in request.build_args {
-        args.push("--build-arg".into());
-        args.push(format!("{name}={value}").into());
-    }
-    args.push(request.context.into());
+    request.push_common_args(&mut args);
     args
 }
 

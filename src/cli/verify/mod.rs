@@ -42,6 +42,26 @@ pub struct BuildRequest<'a> {
     pub pull: bool,
 }
 
+impl BuildRequest<'_> {
+    /// The arguments both engines' build commands take alike, to end a command line with:
+    /// the Dockerfile, the tag, the target, the build arguments, then the context.
+    pub(super) fn push_common_args(&self, args: &mut Vec<std::ffi::OsString>) {
+        args.push("-f".into());
+        args.push(self.dockerfile.into());
+        args.push("-t".into());
+        args.push(self.tag.into());
+        if let Some(target) = self.target {
+            args.push("--target".into());
+            args.push(target.into());
+        }
+        for (name, value) in self.build_args {
+            args.push("--build-arg".into());
+            args.push(format!("{name}={value}").into());
+        }
+        args.push(self.context.into());
+    }
+}
+
 /// A real build engine.
 pub trait Engine: Send + Sync {
     /// Which engine it is.
