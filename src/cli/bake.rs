@@ -107,38 +107,11 @@ pub(crate) fn read_directory(files: &[PathBuf], found: &mut Found) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let context = variables(&definitions, &mut found.notes);
-    let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut grouped: HashSet<String> = HashSet::new();
-    for definition in &definitions {
-        match definition {
-            Definition::Target {
-                name,
-                site,
-                attributes,
-            } => {
-                let target = evaluate_target(site, attributes, &context, &mut found.notes);
-                match targets.get_mut(name) {
-                    Some(existing) => {
-                        existing.merge(&target);
-                        existing.inherits.extend(target.inherits);
-                    }
-                    None => {
-                        order.push(name.clone());
-                        targets.insert(name.clone(), target);
-                    }
-                }
-            }
-            Definition::Group {
-                targets: Some(list),
-            } => {
-                if let Some(names) = strings(list, &context, &mut found.notes) {
-                    grouped.extend(names);
-                }
-            }
-            _ => {}
-        }
-    }
+    let Targets {
+        targets,
+        order,
+        grouped,
+    } = collect_targets(&definitions, &context, &mut found.notes);
     let inherited: HashSet<&String> = targets.values().flat_map(|t| &t.inherits).collect();
     for name in &order {
         // A target only other targets inherit from is a template, not a build.
@@ -156,6 +129,61 @@ pub(crate) fn read_directory(files: &[PathBuf], found: &mut Found) {
         if let Some(build) = declare(dir, first, &origin, target, found) {
             found.builds.push(build);
         }
+    }
+}
+
+/// The targets of a Bake file's definitions, evaluated, with their order and the names
+/// groups list.
+struct Targets {
+    /// By name; a target defined twice (in an override file) is merged, the later winning.
+    targets: BTreeMap<String, Target>,
+    /// The names in the order first defined.
+    order: Vec<String>,
+    /// The names some group lists.
+    grouped: HashSet<String>,
+}
+
+fn collect_targets(
+    definitions: &[Definition],
+    context: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> Targets {
+    let mut targets: BTreeMap<String, Target> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut grouped: HashSet<String> = HashSet::new();
+    for definition in definitions {
+        match definition {
+            Definition::Target {
+                name,
+                site,
+                attributes,
+            } => {
+                let target = evaluate_target(site, attributes, context, notes);
+                match targets.get_mut(name) {
+                    Some(existing) => {
+                        existing.merge(&target);
+                        existing.inherits.extend(target.inherits);
+                    }
+                    None => {
+                        order.push(name.clone());
+                        targets.insert(name.clone(), target);
+                    }
+                }
+            }
+            Definition::Group {
+                targets: Some(list),
+            } => {
+                if let Some(names) = strings(list, context, notes) {
+                    grouped.extend(names);
+                }
+            }
+            _ => {}
+        }
+    }
+    Targets {
+        targets,
+        order,
+        grouped,
     }
 }
 
@@ -607,20 +635,7 @@ mod tests {
         let definitions = parse_hcl("docker-bake.hcl", text).unwrap();
         let mut notes = Vec::new();
         let context = variables(&definitions, &mut notes);
-        let mut map = BTreeMap::new();
-        for d in &definitions {
-            if let Definition::Target {
-                name,
-                site,
-                attributes,
-            } = d
-            {
-                map.insert(
-                    name.clone(),
-                    evaluate_target(site, attributes, &context, &mut notes),
-                );
-            }
-        }
+        let map = collect_targets(&definitions, &context, &mut notes).targets;
         map.keys()
             .map(|k| (k.clone(), resolve(k, &map, &mut Vec::new()).unwrap()))
             .collect()
@@ -673,20 +688,7 @@ target "api" {
         .unwrap();
         let mut notes = Vec::new();
         let context = variables(&definitions, &mut notes);
-        let mut map = BTreeMap::new();
-        for d in &definitions {
-            if let Definition::Target {
-                name,
-                site,
-                attributes,
-            } = d
-            {
-                map.insert(
-                    name.clone(),
-                    evaluate_target(site, attributes, &context, &mut notes),
-                );
-            }
-        }
+        let map = collect_targets(&definitions, &context, &mut notes).targets;
         let e = resolve("a", &map, &mut Vec::new()).unwrap_err();
         assert!(e.contains("a -> b -> a"), "{e}");
     }
