@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{stderr, stdout, write};
+
 fn dflint(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dflint"))
         .args(["check", "--shellcheck", "never", "--color", "never"])
@@ -13,20 +16,6 @@ fn dflint(args: &[&str], cwd: &Path) -> Output {
         .env_remove("DFLINT_TODAY")
         .output()
         .expect("dflint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const API: &str = "FROM alpine:3.20\nMAINTAINER ops\nRUN apk add curl\n";

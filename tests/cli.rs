@@ -2,23 +2,10 @@
 //! unreadable files and the debug commands.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn dflint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dflint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("dflint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
+mod common;
+use common::{dflint, stderr, stdout};
 
 fn write(dir: &Path, name: &str, text: &[u8]) {
     let path = dir.join(name);

@@ -2,19 +2,9 @@
 //! conversion of a sample `.hadolint.yaml` with what it could not convert.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn dflint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dflint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("dflint runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
+mod common;
+use common::{dflint, stderr};
 
 #[test]
 fn init_writes_a_file_that_checks_like_no_file() {

@@ -2,25 +2,9 @@
 //! preset, and the command line's `--preset`, `--select` and `--ignore` with categories.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn dflint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dflint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("dflint runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+mod common;
+use common::{dflint, stderr, write};
 
 /// A Dockerfile with findings of every category: correctness (DFL1001), security (DFL2001,
 /// DFL2120, the preview DFL2134), performance (DFL3001, DFL3006), reproducibility (DFL4001,

@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::{stderr, stdout};
+
 fn dflint(args: &[&str], cwd: &Path) -> Output {
     dflint_with_path(args, cwd, None)
 }
@@ -18,14 +21,6 @@ fn dflint_with_path(args: &[&str], cwd: &Path, path: Option<&Path>) -> Output {
         command.env("PATH", path);
     }
     command.output().expect("dflint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
 }
 
 /// Whether the real ShellCheck is installed; prints a notice when it is not.

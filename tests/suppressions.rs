@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::{stderr, stdout};
+
 fn dflint(args: &[&str], cwd: &Path, today: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dflint"))
         .args(["check", "--shellcheck", "never", "--format", "compact"])
@@ -13,14 +16,6 @@ fn dflint(args: &[&str], cwd: &Path, today: &str) -> Output {
         .env("DFLINT_TODAY", today)
         .output()
         .expect("dflint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
 }
 
 fn repository(dockerfile: &str, config: &str) -> tempfile::TempDir {
