@@ -116,11 +116,10 @@ impl<T: Movable> Recent<T> {
     /// and shape.
     fn get(&mut self, script: &Script, read: impl FnOnce() -> Vec<T>) -> Rc<Vec<T>> {
         let start = script.source_offset(0);
-        let shape = script.shape(start);
         let found = self
             .entries
             .iter()
-            .position(|e| e.text == script.text && e.shape == shape);
+            .position(|e| e.text == script.text && script.has_shape(&e.shape, start));
         if let Some(i) = found {
             let entry = &mut self.entries[i];
             if entry.start != start {
@@ -136,7 +135,7 @@ impl<T: Movable> Recent<T> {
         }
         self.entries.push(RecentEntry {
             text: script.text.clone(),
-            shape,
+            shape: script.shape(start),
             start,
             value: Rc::clone(&value),
         });
@@ -305,6 +304,14 @@ impl Script {
                 None => Vec::new(),
             })
         })
+    }
+
+    /// Whether the pieces, with their source offsets relative to `start`, are `shape`.
+    fn has_shape(&self, shape: &[Piece], start: u32) -> bool {
+        shape.len() == self.pieces.len()
+            && shape.iter().zip(&self.pieces).all(|(s, p)| {
+                s.logical == p.logical && s.len == p.len && s.source == p.source.wrapping_sub(start)
+            })
     }
 
     /// The pieces with their source offsets relative to `start` (see [`Recent`]).
