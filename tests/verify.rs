@@ -217,6 +217,27 @@ const FIXED: &[(&str, &str)] = &[
     ),
 ];
 
+/// `dflint verify --format json` on the wrong ENV rewrite: not proven (exit 1), with the
+/// Env and the file the RUN wrote among the differences.
+fn assert_wrong_env_fix_caught(out: &Output) {
+    assert_eq!(out.status.code(), Some(1), "{}", text(out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["proven"], false);
+    let subjects: Vec<String> = json["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["subject"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert!(subjects.contains(&"Env".to_string()), "{json:#}");
+    assert!(subjects.contains(&"greeting".to_string()), "{json:#}");
+}
+
 #[test]
 fn real_builds_prove_safe_fixes_and_catch_a_wrong_one() {
     let dir = tempfile::tempdir().unwrap();
@@ -336,22 +357,7 @@ fn real_builds_prove_safe_fixes_and_catch_a_wrong_one() {
             "wrong.fixed",
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["proven"], false);
-    let subjects: Vec<String> = json["differences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            d["subject"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect();
-    assert!(subjects.contains(&"Env".to_string()), "{json:#}");
-    assert!(subjects.contains(&"greeting".to_string()), "{json:#}");
+    assert_wrong_env_fix_caught(&out);
 
     // 4. The embedded engine's prediction against the built config.
     std::fs::write(
@@ -511,22 +517,7 @@ fn a_docker_daemon_proves_safe_fixes_and_catches_a_wrong_one() {
         "wrong.orig",
         "wrong.fixed",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["proven"], false);
-    let subjects: Vec<String> = json["differences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            d["subject"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect();
-    assert!(subjects.contains(&"Env".to_string()), "{json:#}");
-    assert!(subjects.contains(&"greeting".to_string()), "{json:#}");
+    assert_wrong_env_fix_caught(&out);
 
     // dflint removes the images it tagged; the base image is the test's to remove.
     let _ = daemon.command().args(["image", "rm", BASE]).output();
