@@ -45,7 +45,7 @@ pub(crate) fn report_uncleaned<C: Fn(&Command) -> bool>(
             continue;
         };
         let commands = real_commands(run);
-        let Some((_, install)) = uncleaned(&commands, spec.installs, cleans) else {
+        let Some((_, install)) = uncleaned(commands, spec.installs, cleans) else {
             continue;
         };
         let tool = (spec.tool)(&install.command);

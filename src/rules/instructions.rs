@@ -2,7 +2,6 @@
 //! each instruction belongs to, EXPOSE port specs as BuildKit splits them, and the whole
 //! lines an instruction occupies (for fixes that delete it).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::ast::{Instruction, Word};
@@ -11,26 +10,9 @@ use crate::semantic::expand::Value;
 use crate::semantic::{Base, Build, Field, Stage};
 use crate::syntax::{SyntaxKind, TextRange};
 
-/// The top-level instructions of each stage after its FROM, in order, with the stage index.
-/// Instructions before the first FROM are left out.
-pub(crate) fn stage_instructions<'a>(ctx: &RuleContext<'a>) -> Vec<(usize, Instruction<'a>)> {
-    let by_start: HashMap<u32, Instruction<'a>> =
-        ctx.instructions().map(|i| (i.range().start, i)).collect();
-    let mut out = Vec::new();
-    for stage in &ctx.build.stages {
-        for step in &stage.steps {
-            if let Some(instruction) = by_start.get(&step.range.start) {
-                out.push((stage.index, *instruction));
-            }
-        }
-    }
-    out
-}
-
 /// The FROM keyword of a stage (the whole FROM when the keyword cannot be found).
 pub(crate) fn from_keyword_range(ctx: &RuleContext<'_>, stage: &Stage) -> TextRange {
-    ctx.instructions()
-        .find(|i| i.range() == stage.from_range)
+    ctx.instruction(stage.from_range)
         .and_then(|i| i.keyword_range())
         .unwrap_or(stage.from_range)
 }

@@ -200,6 +200,10 @@ pub struct RuleContext<'a> {
     pub options: &'a RuleOptions,
     /// The ignore file of the build context, when the file has one.
     pub ignore_file: &'a IgnoreFile,
+    /// The top-level instructions in source order, listed once for all the rules.
+    instructions: OnceCell<Vec<Instruction<'a>>>,
+    /// The instructions of each stage after its FROM, with the stage index.
+    stage_instructions: OnceCell<Vec<(usize, Instruction<'a>)>>,
     /// The scripts of every shell-form RUN, read once for all the rules of the file.
     runs: OnceCell<Vec<RunScripts<'a, 'a>>>,
     /// The build arguments `build` was evaluated with, so that a message can say where an
@@ -224,6 +228,8 @@ impl<'a> RuleContext<'a> {
             options,
             ignore_file,
             build_args: &[],
+            instructions: OnceCell::new(),
+            stage_instructions: OnceCell::new(),
             runs: OnceCell::new(),
         }
     }
@@ -235,8 +241,48 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The file's top-level instructions in order (unknown ones included).
-    pub fn instructions(&self) -> impl Iterator<Item = Instruction<'a>> + use<'a> {
-        self.file().instructions()
+    pub fn instructions(&self) -> impl DoubleEndedIterator<Item = Instruction<'a>> + '_ {
+        self.instruction_list().iter().copied()
+    }
+
+    fn instruction_list(&self) -> &[Instruction<'a>] {
+        self.instructions
+            .get_or_init(|| self.file().instructions().collect())
+    }
+
+    /// The top-level instruction that starts at `start`, if any.
+    #[must_use]
+    pub fn instruction_at(&self, start: u32) -> Option<Instruction<'a>> {
+        let list = self.instruction_list();
+        list.binary_search_by_key(&start, |i| i.range().start)
+            .ok()
+            .map(|at| list[at])
+    }
+
+    /// The top-level instruction whose range is `range`, if any.
+    #[must_use]
+    pub fn instruction(&self, range: TextRange) -> Option<Instruction<'a>> {
+        self.instruction_at(range.start)
+            .filter(|i| i.range() == range)
+    }
+
+    /// The top-level instructions of each stage after its FROM, in order, with the stage
+    /// index. Instructions before the first FROM are left out.
+    #[must_use]
+    pub fn stage_instructions(&self) -> &[(usize, Instruction<'a>)] {
+        self.stage_instructions.get_or_init(|| {
+            self.build
+                .stages
+                .iter()
+                .flat_map(|stage| {
+                    stage
+                        .steps
+                        .iter()
+                        .filter_map(move |step| self.instruction_at(step.range.start))
+                        .map(move |instruction| (stage.index, instruction))
+                })
+                .collect()
+        })
     }
 
     /// The escape character of the file.

@@ -7,10 +7,11 @@
 mod command;
 pub mod packages;
 mod parse;
+mod recent;
 
 use std::fmt;
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use crate::ast::{Heredoc, HeredocMarker, Instruction, ShellForm};
@@ -41,6 +42,9 @@ pub struct Script {
     /// Where an empty script sits in the source.
     anchor: u32,
     tree: OnceLock<Option<tree_sitter::Tree>>,
+    /// [`Script::commands`] and [`Script::nodes`], once asked for.
+    commands: OnceLock<Arc<Vec<Command>>>,
+    nodes: OnceLock<Arc<Vec<SyntaxNode>>>,
 }
 
 impl fmt::Debug for Script {
@@ -58,16 +62,15 @@ impl fmt::Debug for Script {
 /// start: an edit above the script moves it in the source but changes neither, and the
 /// result then comes back with its source ranges moved by as much.
 struct Recent<T> {
-    entries: Vec<RecentEntry<T>>,
+    entries: Option<recent::ByText<RecentEntry<T>>>,
 }
 
 struct RecentEntry<T> {
-    text: String,
     /// The pieces with their source offsets relative to `start`.
     shape: Vec<Piece>,
     /// Where the script started in the source when the result was read.
     start: u32,
-    value: Rc<Vec<T>>,
+    value: Arc<Vec<T>>,
 }
 
 /// A result whose source ranges can be moved.
@@ -107,38 +110,31 @@ impl Movable for SyntaxNode {
 
 impl<T: Movable> Recent<T> {
     const fn new() -> Self {
-        Recent {
-            entries: Vec::new(),
-        }
+        Recent { entries: None }
     }
 
     /// The result for `script`, reading it with `read` when no recent script has its text
     /// and shape.
-    fn get(&mut self, script: &Script, read: impl FnOnce() -> Vec<T>) -> Rc<Vec<T>> {
+    fn get(&mut self, script: &Script, read: impl FnOnce() -> Vec<T>) -> Arc<Vec<T>> {
         let start = script.source_offset(0);
-        let found = self
-            .entries
-            .iter()
-            .position(|e| e.text == script.text && script.has_shape(&e.shape, start));
-        if let Some(i) = found {
-            let entry = &mut self.entries[i];
+        let entries = self.entries.get_or_insert_with(recent::ByText::new);
+        if let Some(entry) = entries.find_mut(&script.text, |e| script.has_shape(&e.shape, start)) {
             if entry.start != start {
                 let delta = i64::from(start) - i64::from(entry.start);
-                entry.value = Rc::new(entry.value.iter().map(|v| v.moved(delta)).collect());
+                entry.value = Arc::new(entry.value.iter().map(|v| v.moved(delta)).collect());
                 entry.start = start;
             }
-            return Rc::clone(&entry.value);
+            return Arc::clone(&entry.value);
         }
-        let value = Rc::new(read());
-        if self.entries.len() == parse::RECENT_CAPACITY {
-            self.entries.remove(0);
-        }
-        self.entries.push(RecentEntry {
-            text: script.text.clone(),
-            shape: script.shape(start),
-            start,
-            value: Rc::clone(&value),
-        });
+        let value = Arc::new(read());
+        entries.insert(
+            script.text.clone(),
+            RecentEntry {
+                shape: script.shape(start),
+                start,
+                value: Arc::clone(&value),
+            },
+        );
         value
     }
 }
@@ -159,6 +155,8 @@ impl Script {
             pieces: Vec::new(),
             anchor,
             tree: OnceLock::new(),
+            commands: OnceLock::new(),
+            nodes: OnceLock::new(),
         }
     }
 
@@ -297,13 +295,16 @@ impl Script {
     /// The simple commands of the script, in source order; see [`Command`] for which. Shared:
     /// the rules of a file read the same scripts in turn, and each gets the same list.
     #[must_use]
-    pub fn commands(&self) -> Rc<Vec<Command>> {
-        RECENT_COMMANDS.with(|r| {
-            r.borrow_mut().get(self, || match self.tree() {
-                Some(tree) => parse::commands(self, tree),
-                None => Vec::new(),
+    pub fn commands(&self) -> Arc<Vec<Command>> {
+        let commands = self.commands.get_or_init(|| {
+            RECENT_COMMANDS.with(|r| {
+                r.borrow_mut().get(self, || match self.tree() {
+                    Some(tree) => parse::commands(self, tree),
+                    None => Vec::new(),
+                })
             })
-        })
+        });
+        Arc::clone(commands)
     }
 
     /// Whether the pieces, with their source offsets relative to `start`, are `shape`.
@@ -337,8 +338,11 @@ impl Script {
     /// shell syntax rather than at commands (pipes, `[[ ]]`, arrays...) read node kinds from
     /// it. Empty when the script cannot be parsed.
     #[must_use]
-    pub fn nodes(&self) -> Rc<Vec<SyntaxNode>> {
-        RECENT_NODES.with(|r| r.borrow_mut().get(self, || self.read_nodes()))
+    pub fn nodes(&self) -> Arc<Vec<SyntaxNode>> {
+        let nodes = self
+            .nodes
+            .get_or_init(|| RECENT_NODES.with(|r| r.borrow_mut().get(self, || self.read_nodes())));
+        Arc::clone(nodes)
     }
 
     fn read_nodes(&self) -> Vec<SyntaxNode> {

@@ -4,7 +4,7 @@
 //! caches, and where a command can be appended to a RUN.
 
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::semantic::{Base, Build, Field, Layer};
@@ -38,10 +38,12 @@ pub struct RunScripts<'t, 'b> {
     /// Whether the RUN is the trigger of an `ONBUILD` (it runs in a child image, whose
     /// shell is not known; `shell` is that of the stage at the `ONBUILD`).
     pub onbuild: bool,
+    /// [`real_commands`], read once for all the rules that ask.
+    real: std::cell::OnceCell<Vec<(usize, RealCommand<'static>)>>,
 }
 
 /// The commands of one script, shared with the script's cache.
-type CommandList = Rc<Vec<Command>>;
+type CommandList = Arc<Vec<Command>>;
 
 impl RunScripts<'_, '_> {
     /// The commands of every script in the order they run, each with the index of its
@@ -309,6 +311,7 @@ fn scripts_of<'t, 'b>(
         has_heredocs: !heredocs.is_empty(),
         shell: Vec::new(),
         onbuild: false,
+        real: std::cell::OnceCell::new(),
     }
 }
 
@@ -895,19 +898,21 @@ pub fn uncleaned<'a, 'c>(
 }
 
 /// The commands of a RUN with their wrappers removed (see [`unwrap_command`]), each with the
-/// index of its script.
+/// index of its script. Read once per RUN: every rule about commands asks.
 #[must_use]
-pub fn real_commands(run: &RunScripts<'_, '_>) -> Vec<(usize, RealCommand<'static>)> {
-    let (lists, order) = run.command_order();
-    order
-        .into_iter()
-        .filter_map(|(k, j)| {
-            unwrap_command(&lists[k][j]).map(|r| {
-                let command = Cow::Owned(r.command.into_owned());
-                (k, RealCommand { command, ..r })
+pub fn real_commands<'r>(run: &'r RunScripts<'_, '_>) -> &'r [(usize, RealCommand<'static>)] {
+    run.real.get_or_init(|| {
+        let (lists, order) = run.command_order();
+        order
+            .into_iter()
+            .filter_map(|(k, j)| {
+                unwrap_command(&lists[k][j]).map(|r| {
+                    let command = Cow::Owned(r.command.into_owned());
+                    (k, RealCommand { command, ..r })
+                })
             })
-        })
-        .collect()
+            .collect()
+    })
 }
 
 /// Whether the literal value of `word` is one of `names`.

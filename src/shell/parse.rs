@@ -11,6 +11,7 @@ use tree_sitter::{Node, Parser, Tree};
 
 use super::Script;
 use super::command::{Command, Separator, Word};
+use super::recent::ByText;
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
@@ -20,31 +21,25 @@ thread_local! {
 pub(super) fn parse(text: &str) -> Option<Tree> {
     // Several rules read the same RUN one after the other on a thread: parse it once.
     if let Some(tree) = RECENT.with(|r| {
-        r.borrow()
-            .iter()
-            .find(|(t, _)| t == text)
-            .map(|(_, tree)| tree.clone())
+        r.borrow_mut()
+            .get_or_insert_with(ByText::new)
+            .find_mut(text, |_| true)
+            .map(|tree| tree.clone())
     }) {
         return Some(tree);
     }
     let tree = parse_uncached(text)?;
     RECENT.with(|r| {
-        let mut recent = r.borrow_mut();
-        if recent.len() == RECENT_CAPACITY {
-            recent.remove(0);
-        }
-        recent.push((text.to_string(), tree.clone()));
+        r.borrow_mut()
+            .get_or_insert_with(ByText::new)
+            .insert(text.to_string(), tree.clone());
     });
     Some(tree)
 }
 
-/// How many recently read scripts each thread keeps (trees and commands): more than the RUN
-/// scripts of nearly any Dockerfile, so that every rule after the first finds them.
-pub(super) const RECENT_CAPACITY: usize = 256;
-
 thread_local! {
     /// Recently parsed scripts and their trees (a tree is a cheap reference-counted handle).
-    static RECENT: std::cell::RefCell<Vec<(String, Tree)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static RECENT: RefCell<Option<ByText<Tree>>> = const { RefCell::new(None) };
 }
 
 fn parse_uncached(text: &str) -> Option<Tree> {

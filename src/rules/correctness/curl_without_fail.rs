@@ -103,7 +103,7 @@ impl Rule for CurlWithoutFail {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in ctx.run_scripts(&["curl"]) {
-            for (script, real) in real_commands(run) {
+            for &(script, ref real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("curl") {
                     continue;

@@ -1,12 +1,12 @@
 //! DFL1024 `env-self-reference`: an ENV value refers to a variable the same ENV sets, and
 //! sees the value from before it.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::Diagnostic;
 use crate::ast::{Instruction, KeyValue, VarRef};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::rules::instructions::stage_instructions;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::compare::Area;
 use crate::semantic::{Base, Build};
@@ -74,7 +74,7 @@ fn inherited_names<'b>(
     mut base: &'b Base,
     instructions: &[(usize, Instruction<'_>)],
     escape: char,
-) -> HashSet<String> {
+) -> HashSet<Cow<'b, str>> {
     let mut names = HashSet::new();
     let mut seen = Vec::new();
     while let Base::Stage(index) = base {
@@ -85,7 +85,13 @@ fn inherited_names<'b>(
         let Some(stage) = build.stages.get(*index) else {
             break;
         };
-        names.extend(stage.config.env.iter().map(|(n, _)| n.clone()));
+        names.extend(
+            stage
+                .config
+                .env
+                .iter()
+                .map(|(n, _)| Cow::Borrowed(n.as_str())),
+        );
         // The engine keeps the ARGs of a base stage visible.
         for (_, instruction) in instructions
             .iter()
@@ -95,7 +101,7 @@ fn inherited_names<'b>(
                 instruction
                     .key_values()
                     .filter_map(|p| p.key())
-                    .map(|k| k.unquoted(escape)),
+                    .map(|k| Cow::Owned(k.unquoted(escape))),
             );
         }
         base = &stage.base;
@@ -138,27 +144,27 @@ impl Rule for EnvSelfReference {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let escape = ctx.escape();
-        let instructions = stage_instructions(ctx);
+        let instructions = ctx.stage_instructions();
         for stage in &ctx.build.stages {
-            let mut defined = inherited_names(ctx.build, &stage.base, &instructions, escape);
+            let mut defined = inherited_names(ctx.build, &stage.base, instructions, escape);
             for (_, instruction) in instructions.iter().filter(|(s, _)| *s == stage.index) {
+                let kind = instruction.kind();
+                if !matches!(kind, SyntaxKind::ARG_INSTR | SyntaxKind::ENV_INSTR) {
+                    continue;
+                }
                 let pairs: Vec<KeyValue<'_>> = instruction.key_values().collect();
-                let values: Vec<String> = pairs
-                    .iter()
-                    .map(|p| p.value().map(|v| v.unquoted(escape)).unwrap_or_default())
-                    .collect();
                 let keys: Vec<String> = pairs
                     .iter()
                     .map(|p| p.key().map(|k| k.unquoted(escape)).unwrap_or_default())
                     .collect();
-                match instruction.kind() {
-                    SyntaxKind::ARG_INSTR => {
-                        defined.extend(keys);
-                        continue;
-                    }
-                    SyntaxKind::ENV_INSTR => {}
-                    _ => continue,
+                if kind == SyntaxKind::ARG_INSTR {
+                    defined.extend(keys.into_iter().map(Cow::Owned));
+                    continue;
                 }
+                let values: Vec<String> = pairs
+                    .iter()
+                    .map(|p| p.value().map(|v| v.unquoted(escape)).unwrap_or_default())
+                    .collect();
                 for (index, pair) in pairs.iter().enumerate() {
                     let Some(value) = pair.value() else { continue };
                     let earlier = &keys[..index];
@@ -193,7 +199,7 @@ impl Rule for EnvSelfReference {
                         );
                     }
                 }
-                defined.extend(keys);
+                defined.extend(keys.into_iter().map(Cow::Owned));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::rules::instructions::{port_specs, stage_instructions};
+use crate::rules::instructions::port_specs;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -56,7 +56,7 @@ impl Rule for ExposeHostMapping {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (_, instruction) in stage_instructions(ctx) {
+        for &(_, instruction) in ctx.stage_instructions() {
             for spec in port_specs(ctx, instruction) {
                 let Some(mapping) = &spec.mapping else {
                     continue;

@@ -2,7 +2,7 @@
 //! reversed range, not a number, or an unknown protocol.
 
 use crate::Diagnostic;
-use crate::rules::instructions::{PortSpec, port_specs, stage_instructions};
+use crate::rules::instructions::{PortSpec, port_specs};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::{Severity, rules::DiagnosticExt};
 
@@ -101,7 +101,7 @@ impl Rule for InvalidExposePort {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for (_, instruction) in stage_instructions(ctx) {
+        for &(_, instruction) in ctx.stage_instructions() {
             for spec in port_specs(ctx, instruction) {
                 let Some((range, message)) = problem(&spec) else {
                     continue;

@@ -4,7 +4,7 @@
 use crate::Diagnostic;
 use crate::ast::Instruction;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::rules::instructions::{line_range, stage_instructions};
+use crate::rules::instructions::line_range;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::{BuildOptions, compare::compare, evaluate};
 use crate::syntax::SyntaxKind;
@@ -118,7 +118,7 @@ impl Rule for OverriddenInstruction {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let instructions = stage_instructions(ctx);
+        let instructions = ctx.stage_instructions();
         for stage in &ctx.build.stages {
             for (kind, keyword) in SINGLE_KINDS {
                 let found: Vec<Instruction<'_>> = instructions

@@ -2,7 +2,7 @@
 //! whose working directory comes from the base image.
 
 use crate::Diagnostic;
-use crate::rules::instructions::{initial_working_dir, is_windows_absolute, stage_instructions};
+use crate::rules::instructions::{initial_working_dir, is_windows_absolute};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::{Base, Field};
 use crate::syntax::{SyntaxKind, TextRange};
@@ -64,7 +64,7 @@ impl Rule for RelativeCopyDestination {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let instructions = stage_instructions(ctx);
+        let instructions = ctx.stage_instructions();
         for stage in &ctx.build.stages {
             if !matches!(stage.base, Base::Image(_) | Base::Stage(_)) {
                 continue;

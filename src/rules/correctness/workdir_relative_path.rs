@@ -3,7 +3,7 @@
 
 use crate::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::rules::instructions::{initial_working_dir, is_windows_absolute, stage_instructions};
+use crate::rules::instructions::{initial_working_dir, is_windows_absolute};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::Field;
 use crate::semantic::compare::Area;
@@ -94,7 +94,7 @@ impl Rule for WorkdirRelativePath {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let instructions = stage_instructions(ctx);
+        let instructions = ctx.stage_instructions();
         for stage in &ctx.build.stages {
             let mut state = initial_working_dir(ctx.build, stage);
             for step in stage

@@ -101,7 +101,7 @@ impl Rule for AptInRun {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, &["apt"], true) {
-            for (script, real) in real_commands(run) {
+            for &(script, ref real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("apt") {
                     continue;

@@ -89,8 +89,7 @@ impl Rule for RequiredLabelMissing {
                 continue;
             }
             let range = ctx
-                .instructions()
-                .find(|i| i.range() == stage.from_range)
+                .instruction(stage.from_range)
                 .and_then(|i| i.keyword_range())
                 .unwrap_or(stage.from_range);
             for label in required {

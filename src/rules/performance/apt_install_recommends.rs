@@ -106,7 +106,7 @@ impl Rule for AptInstallRecommends {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in ctx.all_run_scripts(&["apt"]) {
-            for (script, real) in real_commands(run) {
+            for &(script, ref real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || !is_apt(command) || skips_recommends(command) {
                     continue;

@@ -631,7 +631,7 @@ impl Rule for BuildToolsInFinalImage {
         }
         let exported = &ctx.build.stages[target].config.env;
         let shipped = image_stages(ctx.build);
-        let runs: Vec<(&RunScripts<'_, '_>, Vec<(usize, RealCommand)>)> = ctx
+        let runs: Vec<(&RunScripts<'_, '_>, &[(usize, RealCommand)])> = ctx
             .run_scripts(&[""])
             .into_iter()
             .filter(|run| shipped.contains(&run.stage))

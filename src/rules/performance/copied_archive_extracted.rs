@@ -129,8 +129,6 @@ impl Rule for CopiedArchiveExtracted {
         if runs.is_empty() {
             return;
         }
-        let instructions: HashMap<u32, _> =
-            ctx.instructions().map(|i| (i.range().start, i)).collect();
         for stage in &ctx.build.stages {
             let mut copied: Vec<Copied> = Vec::new();
             for step in &stage.steps {
@@ -143,8 +141,8 @@ impl Rule for CopiedArchiveExtracted {
                         .as_ref()
                         .map(crate::semantic::expand::Value::display)
                         .unwrap_or_default();
-                    let words: Vec<_> = instructions
-                        .get(&step.range.start)
+                    let words: Vec<_> = ctx
+                        .instruction_at(step.range.start)
                         .map(|i| i.words().collect())
                         .unwrap_or_default();
                     for source in &layer.sources {

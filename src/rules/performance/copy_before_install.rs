@@ -1,7 +1,6 @@
 //! DFL3020 `copy-before-install`: the sources are copied before the dependency install.
 
 use crate::Diagnostic;
-use crate::ast::Instruction;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::semantic::cache::{simulate, source_covers};
@@ -398,11 +397,6 @@ fn line_of(source: &str, offset: u32) -> usize {
     source[..offset as usize].matches('\n').count() + 1
 }
 
-/// The instruction node with this range.
-fn instruction_at<'a>(ctx: &RuleContext<'a>, range: TextRange) -> Option<Instruction<'a>> {
-    ctx.instructions().find(|i| i.range() == range)
-}
-
 /// The range of the instruction without trailing blanks.
 fn trimmed(source: &str, range: TextRange) -> TextRange {
     let text = &source[range.as_usize()];
@@ -455,8 +449,8 @@ fn build_fix(
     install: &Install,
 ) -> Option<Fix> {
     let source = ctx.source;
-    let copy_node = instruction_at(ctx, copy.range)?;
-    let run_node = instruction_at(ctx, install_layer.range)?;
+    let copy_node = ctx.instruction(copy.range)?;
+    let run_node = ctx.instruction(install_layer.range)?;
     if copy_node.exec_form().is_some()
         || copy_node.heredoc_markers().next().is_some()
         || run_node.heredoc_markers().next().is_some()
@@ -592,7 +586,7 @@ fn check_copy(
     }
     let install_layer = &stage.layers[install_index];
     let line = line_of(ctx.source, install_layer.range.start);
-    let copy_node = instruction_at(ctx, copy.range)?;
+    let copy_node = ctx.instruction(copy.range)?;
     let range = copy_node
         .words()
         .find(|w| w.text().trim_start_matches("./") == pattern.trim_start_matches("./"))

@@ -260,7 +260,7 @@ impl Rule for ToolchainBaseInFinalStage {
             .filter(|run| shipped.contains(&run.stage))
             .find_map(|run| {
                 real_commands(run)
-                    .into_iter()
+                    .iter()
                     .find(|(_, c)| {
                         !c.command.recovered
                             && compiles(&c.command).is_some_and(|e| {
@@ -269,14 +269,13 @@ impl Rule for ToolchainBaseInFinalStage {
                                         && !matches!(ecosystem, Ecosystem::Java | Ecosystem::Node))
                             })
                     })
-                    .map(|(_, c)| c.command)
+                    .map(|(_, c)| &c.command)
             });
         let Some(compile) = compile else {
             return;
         };
         let word = ctx
-            .instructions()
-            .find(|i| i.range() == root.from_range)
+            .instruction(root.from_range)
             .and_then(|i| i.from_image());
         let range = word.map_or(root.from_range, |w| w.range());
         let shown = image.familiar();

@@ -115,7 +115,7 @@ impl Rule for UseraddWithoutNoLogInit {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in posix_runs(ctx, &["useradd"], true) {
-            for (script, real) in real_commands(run) {
+            for &(script, ref real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered
                     || program(command) != Some("useradd")

@@ -164,7 +164,7 @@ impl Rule for NpmInstallWithLockfile {
             else {
                 continue;
             };
-            for (script, real) in real_commands(run) {
+            for &(script, ref real) in real_commands(run) {
                 let command = &real.command;
                 if command.recovered || program(command) != Some("npm") {
                     continue;

@@ -154,8 +154,7 @@ impl Rule for UnpinnedBaseImage {
                 continue;
             };
             let word = ctx
-                .instructions()
-                .find(|i| i.range() == stage.from_range)
+                .instruction(stage.from_range)
                 .and_then(|i| i.from_image());
             let range = word.map_or(stage.from_range, Word::range);
             let arg = word.and_then(|w| blamed_arg(w, ctx.build, &how));

@@ -1,7 +1,6 @@
 //! DFL2111 `non-numeric-user`: the final image runs as a user given by name (opt-in).
 
 use crate::Diagnostic;
-use crate::rules::instructions::stage_instructions;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::packages::image_stages;
 use crate::syntax::SyntaxKind;
@@ -68,8 +67,10 @@ impl Rule for NonNumericUser {
         let shipped = image_stages(ctx.build);
         // The stages of the image form one chain, in file order: the last USER among them
         // is the one the image runs as.
-        let Some(word) = stage_instructions(ctx)
-            .into_iter()
+        let Some(word) = ctx
+            .stage_instructions()
+            .iter()
+            .copied()
             .filter(|(s, i)| shipped.contains(s) && i.kind() == SyntaxKind::USER_INSTR)
             .filter_map(|(_, i)| i.words().next())
             .next_back()

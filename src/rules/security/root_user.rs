@@ -124,8 +124,7 @@ impl Rule for RootUser {
                     return;
                 }
                 let range = ctx
-                    .instructions()
-                    .find(|i| i.range() == stage.from_range)
+                    .instruction(stage.from_range)
                     .and_then(|i| i.keyword_range())
                     .unwrap_or(stage.from_range);
                 out.push(

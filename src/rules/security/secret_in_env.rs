@@ -223,26 +223,24 @@ const DESCRIPTOR_ENDINGS: &[&str] = &[
 /// camelCase boundaries (`apiKey`, `APIKey`), lowercased.
 fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Every part is ASCII: anything else splits.
     for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
+        let bytes = part.as_bytes();
         let mut start = 0;
-        for i in 1..chars.len() {
-            let (prev, cur) = (chars[i - 1], chars[i]);
-            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        for i in 1..bytes.len() {
+            let (prev, cur) = (bytes[i - 1], bytes[i]);
+            let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
             let boundary = ((prev.is_ascii_lowercase() || prev.is_ascii_digit())
                 && cur.is_ascii_uppercase())
                 || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower);
             if boundary {
-                out.push(chars[start..i].iter().collect::<String>());
+                out.push(part[start..i].to_ascii_lowercase());
                 start = i;
             }
         }
-        if start < chars.len() {
-            out.push(chars[start..].iter().collect::<String>());
+        if start < bytes.len() {
+            out.push(part[start..].to_ascii_lowercase());
         }
-    }
-    for w in &mut out {
-        w.make_ascii_lowercase();
     }
     out
 }
@@ -567,22 +565,24 @@ fn run_len(s: &str, at: usize, ok: impl Fn(u8) -> bool) -> usize {
 /// Whether `s` has `prefix` at the start of a token, followed by at least `min` bytes that
 /// match `ok`.
 fn has_prefixed_token(s: &str, prefix: &str, min: usize, ok: impl Fn(u8) -> bool) -> bool {
-    s.match_indices(prefix)
-        .any(|(at, _)| starts_token(s, at) && run_len(s, at + prefix.len(), &ok) >= min)
+    s.len() >= prefix.len() + min
+        && s.match_indices(prefix)
+            .any(|(at, _)| starts_token(s, at) && run_len(s, at + prefix.len(), &ok) >= min)
 }
 
 /// An AWS access key id: `AKIA` or `ASIA` and 16 uppercase letters or digits.
 fn has_aws_key_id(s: &str) -> bool {
     let upper_alnum = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
-    ["AKIA", "ASIA"].iter().any(|prefix| {
-        s.match_indices(prefix).any(|(at, _)| {
-            let body = at + prefix.len();
-            starts_token(s, at)
+    s.len() >= 20
+        && ["AKIA", "ASIA"].iter().any(|prefix| {
+            s.match_indices(prefix).any(|(at, _)| {
+                let body = at + prefix.len();
+                starts_token(s, at)
                 && run_len(s, body, upper_alnum) == 16
                 // AWS's documentation example, `AKIAIOSFODNN7EXAMPLE`.
                 && !s[body..body + 16].ends_with("EXAMPLE")
+            })
         })
-    })
 }
 
 /// A private key in PEM form.
@@ -669,8 +669,7 @@ fn credential_kind(value: &str, name: &str) -> Option<&'static str> {
     if has_url_password(value) {
         return Some("a URL with a password");
     }
-    let data_uri = value.trim_start().starts_with("data:");
-    if data_uri || is_checksum_name(name) {
+    if value.trim_start().starts_with("data:") {
         return None;
     }
     // In a URL or a path, each segment is judged on its own: a commit hash or a GUID
@@ -683,7 +682,7 @@ fn credential_kind(value: &str, name: &str) -> Option<&'static str> {
             is_random_looking(run)
         }
     });
-    random.then_some("a random key or token")
+    (random && !is_checksum_name(name)).then_some("a random key or token")
 }
 
 /// Whether a run of token characters reads as a relative path: two or more `/`, and most

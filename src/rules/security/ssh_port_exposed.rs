@@ -1,7 +1,7 @@
 //! DFL2110 `ssh-port-exposed`: the image exposes port 22, the SSH port.
 
 use crate::Diagnostic;
-use crate::rules::instructions::{port_specs, stage_instructions};
+use crate::rules::instructions::port_specs;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::shell::packages::image_stages;
 use crate::{Severity, rules::DiagnosticExt};
@@ -59,7 +59,7 @@ impl Rule for SshPortExposed {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let shipped = image_stages(ctx.build);
-        for (stage, instruction) in stage_instructions(ctx) {
+        for &(stage, instruction) in ctx.stage_instructions() {
             if !shipped.contains(&stage) {
                 continue;
             }

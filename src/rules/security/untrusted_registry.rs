@@ -170,7 +170,7 @@ impl Rule for UntrustedRegistry {
             if trusted(&image, patterns) {
                 continue;
             }
-            let Some(instruction) = ctx.instructions().find(|i| i.range() == edge.range) else {
+            let Some(instruction) = ctx.instruction(edge.range) else {
                 continue;
             };
             let word = match instruction.kind() {

@@ -2,7 +2,6 @@
 //! provides (`/proc`, `/sys`, `/dev`, `/boot`...).
 
 use crate::Diagnostic;
-use crate::rules::instructions::stage_instructions;
 use crate::rules::{FixAvailability, Rule, RuleCategory, RuleContext, RuleMeta, RuleStatus};
 use crate::syntax::SyntaxKind;
 use crate::{Severity, rules::DiagnosticExt};
@@ -74,7 +73,7 @@ impl Rule for WorkdirSystemDirectory {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let instructions = stage_instructions(ctx);
+        let instructions = ctx.stage_instructions();
         for stage in &ctx.build.stages {
             for step in stage
                 .steps

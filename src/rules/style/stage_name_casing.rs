@@ -79,7 +79,7 @@ fn references<'a>(ctx: &RuleContext<'a>, index: usize) -> Vec<Word<'a>> {
         if edge.target != EdgeTarget::Stage(index) || edge.kind == EdgeKind::From {
             continue;
         }
-        let Some(instruction) = ctx.instructions().find(|i| i.range() == edge.range) else {
+        let Some(instruction) = ctx.instruction(edge.range) else {
             continue;
         };
         let candidates: Vec<Word<'a>> = match instruction.kind() {
