@@ -62,7 +62,7 @@ impl fmt::Debug for Script {
 /// start: an edit above the script moves it in the source but changes neither, and the
 /// result then comes back with its source ranges moved by as much.
 struct Recent<T> {
-    entries: Option<recent::ByText<RecentEntry<T>>>,
+    entries: recent::ByText<RecentEntry<T>>,
 }
 
 struct RecentEntry<T> {
@@ -110,15 +110,19 @@ impl Movable for SyntaxNode {
 
 impl<T: Movable> Recent<T> {
     const fn new() -> Self {
-        Recent { entries: None }
+        Recent {
+            entries: recent::ByText::new(),
+        }
     }
 
     /// The result for `script`, reading it with `read` when no recent script has its text
     /// and shape.
     fn get(&mut self, script: &Script, read: impl FnOnce() -> Vec<T>) -> Arc<Vec<T>> {
         let start = script.source_offset(0);
-        let entries = self.entries.get_or_insert_with(recent::ByText::new);
-        if let Some(entry) = entries.find_mut(&script.text, |e| script.has_shape(&e.shape, start)) {
+        if let Some(entry) = self
+            .entries
+            .find_mut(&script.text, |e| script.has_shape(&e.shape, start))
+        {
             if entry.start != start {
                 let delta = i64::from(start) - i64::from(entry.start);
                 entry.value = Arc::new(entry.value.iter().map(|v| v.moved(delta)).collect());
@@ -127,7 +131,7 @@ impl<T: Movable> Recent<T> {
             return Arc::clone(&entry.value);
         }
         let value = Arc::new(read());
-        entries.insert(
+        self.entries.insert(
             script.text.clone(),
             RecentEntry {
                 shape: script.shape(start),

@@ -19,27 +19,19 @@ thread_local! {
 
 /// Parses a script with tree-sitter-bash (one parser per thread, reused).
 pub(super) fn parse(text: &str) -> Option<Tree> {
-    // Several rules read the same RUN one after the other on a thread: parse it once.
-    if let Some(tree) = RECENT.with(|r| {
-        r.borrow_mut()
-            .get_or_insert_with(ByText::new)
-            .find_mut(text, |_| true)
-            .map(|tree| tree.clone())
-    }) {
+    // The same text comes back in other scripts: the next check after an edit elsewhere,
+    // a fixed file checked again.
+    if let Some(tree) = RECENT.with(|r| r.borrow_mut().find_mut(text, |_| true).cloned()) {
         return Some(tree);
     }
     let tree = parse_uncached(text)?;
-    RECENT.with(|r| {
-        r.borrow_mut()
-            .get_or_insert_with(ByText::new)
-            .insert(text.to_string(), tree.clone());
-    });
+    RECENT.with(|r| r.borrow_mut().insert(text.to_string(), tree.clone()));
     Some(tree)
 }
 
 thread_local! {
     /// Recently parsed scripts and their trees (a tree is a cheap reference-counted handle).
-    static RECENT: RefCell<Option<ByText<Tree>>> = const { RefCell::new(None) };
+    static RECENT: RefCell<ByText<Tree>> = const { RefCell::new(ByText::new()) };
 }
 
 fn parse_uncached(text: &str) -> Option<Tree> {

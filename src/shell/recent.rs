@@ -4,7 +4,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// How many recently read scripts each cache keeps: more than the RUN scripts of nearly any
 /// Dockerfile, so that every rule after the first, and the next check after an edit, find
@@ -14,7 +14,7 @@ pub(super) const CAPACITY: usize = 256;
 /// Values read from scripts, by the scripts' text. One text may have several values (the
 /// same script at places of different shapes); they are told apart by the caller.
 pub(super) struct ByText<V> {
-    buckets: HashMap<u64, Vec<(String, V)>>,
+    buckets: HashMap<u64, Vec<(String, V)>, BuildHasherDefault<DefaultHasher>>,
     /// The hash of each entry, oldest first.
     order: VecDeque<u64>,
 }
@@ -26,9 +26,10 @@ fn hash(text: &str) -> u64 {
 }
 
 impl<V> ByText<V> {
-    pub(super) fn new() -> Self {
+    /// An empty cache; `const`, so that a thread-local one needs no lazy set-up.
+    pub(super) const fn new() -> Self {
         ByText {
-            buckets: HashMap::new(),
+            buckets: HashMap::with_hasher(BuildHasherDefault::new()),
             order: VecDeque::new(),
         }
     }

@@ -635,10 +635,7 @@ impl Rule for BuildToolsInFinalImage {
             .run_scripts(&[""])
             .into_iter()
             .filter(|run| shipped.contains(&run.stage))
-            .map(|run| {
-                let commands = real_commands(run);
-                (run, commands)
-            })
+            .map(|run| (run, real_commands(run)))
             .collect();
         let mut found_all: Vec<(Install<'_>, Vec<Kept<'_>>, &Command)> = Vec::new();
         for (r, (run, commands)) in runs.iter().enumerate() {
