@@ -805,6 +805,7 @@ async fn initialize_advertises_the_editor_features() {
         assert_eq!(capabilities[provider], true, "{provider}");
     }
     assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
+    assert_eq!(capabilities["completionProvider"]["resolveProvider"], true);
     assert_eq!(capabilities["codeLensProvider"], json!({}));
     assert_eq!(capabilities["documentLinkProvider"], json!({}));
     assert!(
@@ -1096,6 +1097,61 @@ async fn outline_folding_semantic_tokens_and_signature_help() {
     assert_eq!(signature["label"], label);
     assert_eq!(signature["parameters"][4]["label"], json!([80, 88]));
     assert_eq!(&label[80..88], "<src>...");
+}
+
+#[tokio::test]
+async fn completion_documentation_is_resolved_lazily() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "# check=skip=\nFROM alpine:3.20\nCOPY --\n";
+    client.open(URI, text).await;
+    let doc = json!({"uri": URI});
+    let find = |items: &Value, label: &str| -> Value {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == label)
+            .unwrap_or_else(|| panic!("{label} in {items}"))
+            .clone()
+    };
+    for (position, label, expected) in [
+        (at(2, 7), "--from", "stage"),
+        (at(0, 13), "UndefinedVar", "## What it does"),
+    ] {
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": doc, "position": position}),
+            )
+            .await;
+        let items = &items["result"];
+        // The list names each item's documentation instead of carrying it.
+        assert!(
+            items
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i.get("documentation").is_none()),
+            "{items}"
+        );
+        let item = find(items, label);
+        assert!(item["data"].is_object(), "{item}");
+        let resolved = client.request("completionItem/resolve", item.clone()).await;
+        let resolved = &resolved["result"];
+        assert_eq!(resolved["documentation"]["kind"], "markdown");
+        let value = resolved["documentation"]["value"].as_str().unwrap();
+        assert!(value.contains(expected), "{value}");
+        // The rest of the item comes back as it was sent.
+        assert_eq!(resolved["textEdit"], item["textEdit"]);
+        assert_eq!(resolved["label"], item["label"]);
+    }
+    // An item with data the server does not know comes back unchanged.
+    let foreign = json!({"label": "x", "data": {"doc": "nothing"}});
+    let resolved = client
+        .request("completionItem/resolve", foreign.clone())
+        .await;
+    assert_eq!(resolved["result"], foreign);
 }
 
 #[tokio::test]

@@ -3,8 +3,10 @@
 //! `--from=`, parser directives with `check=skip=` check names, pragma codes, and COPY/ADD
 //! source paths from a list of build-context files.
 
+use serde::{Deserialize, Serialize};
+
 use crate::ast::Instruction;
-use crate::ide::docs::{DIRECTIVE_DOCS, INSTRUCTION_DOCS, flag_doc, mount_key_doc};
+use crate::ide::docs::{DIRECTIVE_DOCS, INSTRUCTION_DOCS, directive_doc, flag_doc, mount_key_doc};
 use crate::ide::scope::{Origin, scope_at};
 use crate::ide::{Analysis, clamp, instruction_at, to_u32};
 use crate::syntax::{FlagType, MOUNT_KEYS, MOUNT_TYPES, SyntaxKind, TextRange, allowed_flags};
@@ -27,13 +29,59 @@ pub enum CompletionKind {
     Folder,
 }
 
+/// The documentation of a completion item, named instead of written out: lists stay small,
+/// and the text is made only for the item the user looks at ([`CompletionDoc::text`]).
+/// It serialises to JSON, so that a client can hand it back (`completionItem/resolve`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "doc", rename_all = "snake_case")]
+pub enum CompletionDoc {
+    /// An instruction, by keyword.
+    Instruction { keyword: String },
+    /// A flag of an instruction.
+    Flag { keyword: String, flag: String },
+    /// A key of a `--mount` value.
+    MountKey { key: String },
+    /// A parser directive.
+    Directive { key: String },
+    /// A rule, a syntax error or a build problem, by code or name.
+    Rule { code: String },
+}
+
+impl CompletionDoc {
+    /// The documentation, in Markdown; `None` when the name is not known.
+    #[must_use]
+    pub fn text(&self) -> Option<String> {
+        let instruction = |keyword: &str| {
+            SyntaxKind::from_keyword(keyword).and_then(crate::ide::docs::instruction_doc)
+        };
+        match self {
+            CompletionDoc::Instruction { keyword } => instruction(keyword).map(|d| {
+                let syntax: Vec<String> = d.syntax.iter().map(|s| format!("    {s}")).collect();
+                format!(
+                    "{}
+
+{}",
+                    d.summary,
+                    syntax.join("\n")
+                )
+            }),
+            CompletionDoc::Flag { keyword, flag } => SyntaxKind::from_keyword(keyword)
+                .and_then(|kind| flag_doc(kind, flag))
+                .map(str::to_string),
+            CompletionDoc::MountKey { key } => mount_key_doc(key).map(str::to_string),
+            CompletionDoc::Directive { key } => directive_doc(key).map(str::to_string),
+            CompletionDoc::Rule { code } => crate::ide::rule_hover(code),
+        }
+    }
+}
+
 /// One completion proposal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompletionItem {
     pub label: String,
     pub kind: CompletionKind,
     pub detail: Option<String>,
-    pub documentation: Option<String>,
+    pub documentation: Option<CompletionDoc>,
     /// The text that replaces [`Self::replace`].
     pub insert_text: String,
     /// Whether `insert_text` is a snippet with `${1:placeholder}` tab stops.
@@ -58,6 +106,11 @@ impl CompletionItem {
 
     fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    fn documented(mut self, doc: CompletionDoc) -> Self {
+        self.documentation = Some(doc);
         self
     }
 
@@ -166,7 +219,9 @@ fn keywords(replace: TextRange, in_onbuild: bool) -> Vec<CompletionItem> {
             label: doc.keyword.to_string(),
             kind: CompletionKind::Keyword,
             detail: Some(doc.syntax[0].to_string()),
-            documentation: Some(doc.summary.to_string()),
+            documentation: Some(CompletionDoc::Instruction {
+                keyword: doc.keyword.to_string(),
+            }),
             insert_text: doc.snippet.to_string(),
             snippet: true,
             replace,
@@ -240,10 +295,12 @@ fn comment_completions(line: &str, offset: u32, directives_allowed: bool) -> Vec
     let replace = typed_word(body);
     DIRECTIVE_DOCS
         .iter()
-        .map(|(key, doc)| {
+        .map(|(key, _)| {
             let mut item = CompletionItem::plain(*key, CompletionKind::Directive, replace)
                 .insert(format!("{key}="));
-            item.documentation = Some((*doc).to_string());
+            item.documentation = Some(CompletionDoc::Directive {
+                key: (*key).to_string(),
+            });
             item
         })
         .collect()
@@ -264,11 +321,20 @@ fn rule_names(replace: TextRange, buildkit: bool) -> Vec<CompletionItem> {
             for alias in id.aliases.iter().filter(|a| is_buildkit_name(a)) {
                 out.push(
                     CompletionItem::plain(*alias, CompletionKind::Rule, replace)
-                        .detail(format!("{} {}", id.code, id.name)),
+                        .detail(format!("{} {}", id.code, id.name))
+                        .documented(CompletionDoc::Rule {
+                            code: id.code.to_string(),
+                        }),
                 );
             }
         }
-        out.push(CompletionItem::plain(id.name, CompletionKind::Rule, replace).detail(id.code));
+        out.push(
+            CompletionItem::plain(id.name, CompletionKind::Rule, replace)
+                .detail(id.code)
+                .documented(CompletionDoc::Rule {
+                    code: id.code.to_string(),
+                }),
+        );
     }
     if buildkit {
         out.sort_by_key(|i| !is_buildkit_name(&i.label));
@@ -393,7 +459,14 @@ impl Context<'_> {
                         } else {
                             format!("--{name}=")
                         });
-                item.documentation = flag_doc(self.kind, name).map(str::to_string);
+                item.documentation = self
+                    .kind
+                    .keyword()
+                    .filter(|_| flag_doc(self.kind, name).is_some())
+                    .map(|keyword| CompletionDoc::Flag {
+                        keyword: keyword.to_string(),
+                        flag: name.to_string(),
+                    });
                 item
             })
             .collect()
@@ -425,7 +498,9 @@ impl Context<'_> {
                             } else {
                                 format!("{key}=")
                             });
-                            item.documentation = mount_key_doc(key).map(str::to_string);
+                            item.documentation = Some(CompletionDoc::MountKey {
+                                key: (*key).to_string(),
+                            });
                             item
                         })
                         .collect(),
@@ -650,6 +725,54 @@ mod tests {
         assert!(pragma.contains(&crate::rules::registry::RULES[0].meta().name.to_string()));
         // Directives are only read at the top.
         assert!(labels("FROM a\n# |\n").is_empty());
+    }
+
+    #[test]
+    fn documentation_is_named_and_made_on_demand() {
+        let doc = |marked: &str, label: &str| {
+            let item = complete(marked, &[])
+                .1
+                .into_iter()
+                .find(|i| i.label == label)
+                .unwrap_or_else(|| panic!("{label} in {marked}"));
+            let named = item.documentation.expect("documentation");
+            // What a client hands back is what the server sent.
+            let sent = serde_json::to_value(&named).unwrap();
+            assert_eq!(
+                serde_json::from_value::<CompletionDoc>(sent).unwrap(),
+                named
+            );
+            let text = named
+                .text()
+                .unwrap_or_else(|| panic!("no text for {label}"));
+            (named, text)
+        };
+        let (named, text) = doc("FROM a\nRU|", "RUN");
+        assert_eq!(
+            named,
+            CompletionDoc::Instruction {
+                keyword: "RUN".to_string()
+            }
+        );
+        assert!(text.contains("    RUN [\"executable\""), "{text}");
+        let (_, text) = doc("FROM a\nCOPY --|", "--from");
+        assert!(text.contains("stage"), "{text}");
+        let (_, text) = doc("FROM a\nRUN --mount=type=cache,sh|", "sharing");
+        assert!(text.contains("locked"), "{text}");
+        let (_, text) = doc("# |\nFROM a\n", "escape");
+        assert!(text.contains("escape character"), "{text}");
+        // A rule's whole documentation, which lists would otherwise repeat for every rule.
+        let (named, text) = doc("# check=skip=|\nFROM a\n", "JSONArgsRecommended");
+        assert!(matches!(named, CompletionDoc::Rule { .. }));
+        assert!(text.contains("## What it does"), "{text}");
+        assert_eq!(
+            CompletionDoc::Flag {
+                keyword: "RUN".to_string(),
+                flag: "nope".to_string()
+            }
+            .text(),
+            None
+        );
     }
 
     #[test]

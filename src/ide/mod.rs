@@ -21,7 +21,7 @@ pub mod tokens;
 #[cfg(test)]
 mod robustness;
 
-pub use completion::{CompletionItem, CompletionKind, completions};
+pub use completion::{CompletionDoc, CompletionItem, CompletionKind, completions};
 pub use format::{format, format_range};
 pub use hover::{Hover, hover, rule_hover};
 pub use inlay::{CodeLens, InlayHint, InlayKind, code_lenses, inlay_hints};

@@ -77,6 +77,10 @@ fn at_offset(source: &str, offset: u32, files: &[String]) {
     let _ = ide::rename(source, offset, "bad name");
     for c in ide::completions(source, offset, files) {
         fits(source, c.replace);
+        // Every documentation an item names exists.
+        if let Some(doc) = c.documentation {
+            assert!(doc.text().is_some(), "{doc:?}");
+        }
     }
     if let Some(help) = ide::signature_help(source, offset) {
         for (a, b) in help.parameters {

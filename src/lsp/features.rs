@@ -268,7 +268,8 @@ fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
     }
 }
 
-/// The completions at a position; `context_files` are the build context's files.
+/// The completions at a position; `context_files` are the build context's files. Items carry
+/// the name of their documentation in `data`, for [`resolve_completion`].
 #[must_use]
 pub fn completions(
     snapshot: &Snapshot,
@@ -282,9 +283,7 @@ pub fn completions(
             label: c.label,
             kind: Some(completion_kind(c.kind)),
             detail: c.detail,
-            documentation: c
-                .documentation
-                .map(|d| lsp::Documentation::MarkupContent(markdown(d))),
+            data: c.documentation.and_then(|d| serde_json::to_value(d).ok()),
             insert_text_format: Some(if c.snippet {
                 lsp::InsertTextFormat::Snippet
             } else {
@@ -297,6 +296,22 @@ pub fn completions(
             ..lsp::CompletionItem::default()
         })
         .collect()
+}
+
+/// A completion item with its documentation filled in from the name in its `data`.
+#[must_use]
+pub fn resolve_completion(mut item: lsp::CompletionItem) -> lsp::CompletionItem {
+    if item.documentation.is_none()
+        && let Some(doc) = item
+            .data
+            .as_ref()
+            .and_then(|d| serde_json::from_value::<ide::CompletionDoc>(d.clone()).ok())
+    {
+        item.documentation = doc
+            .text()
+            .map(|text| lsp::Documentation::MarkupContent(markdown(text)));
+    }
+    item
 }
 
 /// The semantic tokens of the document, or of the lines of `range`, encoded relative to

@@ -334,6 +334,7 @@ impl LanguageServer for Server {
                 hover_provider: Some(true.into()),
                 completion_provider: Some(lsp::CompletionOptions {
                     trigger_characters: Some(strings(features::COMPLETION_TRIGGERS)),
+                    resolve_provider: Some(true),
                     ..lsp::CompletionOptions::default()
                 }),
                 signature_help_provider: Some(lsp::SignatureHelpOptions {
@@ -516,6 +517,19 @@ impl LanguageServer for Server {
             },
         )
         .await
+    }
+
+    async fn completion_resolve(
+        &self,
+        item: lsp::CompletionItem,
+    ) -> jsonrpc::Result<lsp::CompletionItem> {
+        match run_core(move || features::resolve_completion(item)).await {
+            Ok(item) => Ok(item),
+            Err(message) => {
+                self.report_panic("resolving a completion", &message).await;
+                Err(internal_error(&message))
+            }
+        }
     }
 
     async fn signature_help(
