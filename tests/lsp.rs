@@ -1018,6 +1018,71 @@ async fn navigation_rename_hover_and_hints_in_utf8() {
 }
 
 #[tokio::test]
+async fn heredoc_names_navigate_highlight_and_rename() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM alpine:3.20\nRUN <<EOF\necho é\ntrue\nEOF\nCOPY <<-\"CONF\" /etc/app.conf\n\tkey=1\n\tCONF\n";
+    client.open(URI, text).await;
+    let doc = json!({"uri": URI});
+    let marker = span((1, 6), (1, 9));
+    let end = span((4, 0), (4, 3));
+
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": doc, "position": at(4, 1)}),
+        )
+        .await;
+    assert_eq!(definition["result"], json!([{"uri": URI, "range": marker}]));
+    let highlights = client
+        .request(
+            "textDocument/documentHighlight",
+            json!({"textDocument": doc, "position": at(1, 7)}),
+        )
+        .await;
+    assert_eq!(
+        highlights["result"],
+        json!([{"range": marker, "kind": 3}, {"range": end, "kind": 2}])
+    );
+    // Inside the quotes, and after the tab `<<-` removes.
+    let prepared = client
+        .request(
+            "textDocument/prepareRename",
+            json!({"textDocument": doc, "position": at(7, 2)}),
+        )
+        .await;
+    assert_eq!(
+        prepared["result"],
+        json!({"range": span((7, 1), (7, 5)), "placeholder": "CONF"})
+    );
+    let renamed = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": at(7, 2), "newName": "END"}),
+        )
+        .await;
+    let edits = renamed["result"]["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        apply(text, &edits, false),
+        "FROM alpine:3.20\nRUN <<EOF\necho é\ntrue\nEOF\nCOPY <<-\"END\" /etc/app.conf\n\tkey=1\n\tEND\n"
+    );
+    // A name that a body line reads would end the body early.
+    let refused = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": at(1, 7), "newName": "true"}),
+        )
+        .await;
+    assert_eq!(
+        refused["error"],
+        json!({"code": -32803, "message": "a line of this heredoc reads `true`, which would end it early"})
+    );
+}
+
+#[tokio::test]
 async fn outline_folding_semantic_tokens_and_signature_help() {
     let mut client = Client::start(Engine::default());
     client.initialize(None).await;
@@ -1339,7 +1404,7 @@ async fn formatting_hover_on_diagnostics_and_refused_renames() {
         .await;
     assert_eq!(
         refused["error"],
-        json!({"code": -32803, "message": "no variable or stage defined in this file here"})
+        json!({"code": -32803, "message": "no variable, stage or heredoc defined in this file here"})
     );
     let prepared = client
         .request(

@@ -34,6 +34,7 @@ pub fn hover(source: &str, offset: u32) -> Option<Hover> {
         let markdown = match o.namespace {
             Namespace::Variable => variable_hover(&analysis, o),
             Namespace::Stage => stage_hover(&analysis.build, &o.name),
+            Namespace::Heredoc(n) => heredoc_hover(&analysis, n),
         };
         return markdown.map(|markdown| Hover {
             range: o.range,
@@ -191,6 +192,34 @@ fn show_value(value: &Value) -> String {
             unknown.join(", ")
         )
     }
+}
+
+/// A heredoc's name: how long its body is and how the builder reads it.
+fn heredoc_hover(analysis: &Analysis, n: usize) -> Option<String> {
+    let (marker, heredoc) = crate::ide::navigation::nth_heredoc(analysis, n)?;
+    let escape = analysis.parse.escape();
+    let name = marker.name(escape)?;
+    let lines = heredoc.raw_body().lines().count();
+    let mut text = format!(
+        "**heredoc** `{name}`: {lines} line{}",
+        if lines == 1 { "" } else { "s" }
+    );
+    text.push_str(if heredoc.terminator().is_some() {
+        ", up to the line that reads the name."
+    } else {
+        ", to the end of the file: no line ends it."
+    });
+    text.push_str(if marker.expands(escape) {
+        "\n\n`$` variables in it are expanded."
+    } else {
+        "\n\nIts name is quoted, so it is taken as written: `$` is not expanded."
+    });
+    if marker.chomp() {
+        text.push_str(
+            "\n\n`<<-`: leading tabs are removed from each line and from the line that ends it.",
+        );
+    }
+    Some(text)
 }
 
 fn variable_hover(analysis: &Analysis, occurrence: &Occurrence) -> Option<String> {
@@ -365,6 +394,25 @@ FROM base\nCOPY --from=base --chown=app /x $DIR/\n";
         assert_eq!(
             hover_at(SOURCE, "TAG=", 0).markdown,
             "global ARG `TAG` = `3.19`"
+        );
+    }
+
+    #[test]
+    fn heredoc_names_say_how_the_body_is_read() {
+        let source = "FROM a\nRUN <<EOF\necho $HOME\nEOF\nCOPY <<-'X' /a\n\t$Y\n\tX\nCOPY <<Z /b\n";
+        let h = hover_at(source, "EOF\necho", 1);
+        assert_eq!(
+            h.markdown,
+            "**heredoc** `EOF`: 1 line, up to the line that reads the name.\n\n`$` variables in it are expanded."
+        );
+        assert_eq!(&source[h.range.as_usize()], "EOF");
+        let h = hover_at(source, "\tX\n", 1);
+        assert!(h.markdown.contains("quoted"), "{}", h.markdown);
+        assert!(h.markdown.contains("leading tabs"), "{}", h.markdown);
+        assert!(
+            hover_at(source, "Z /b", 0)
+                .markdown
+                .contains("to the end of the file")
         );
     }
 

@@ -1,5 +1,5 @@
-//! Go to definition, find references, document highlight and rename, for ARG/ENV variables
-//! and stage names.
+//! Go to definition, find references, document highlight and rename, for ARG/ENV variables,
+//! stage names and heredoc names.
 //!
 //! A variable is defined by an ARG or ENV key and referenced by `$name`/`${name}` in the
 //! words the builder expands and in the shell text of RUN commands and heredocs. A reference
@@ -9,8 +9,11 @@
 //! one variable across the global scope and the stages that share it: a stage built on
 //! another, and a stage that redeclares a global ARG. Renaming part of them would change
 //! which definition a reference sees.
+//!
+//! A heredoc's name is defined by its marker (`<<EOF`) and used once more by the line that
+//! ends its body; each heredoc is its own symbol, even when several share a name.
 
-use crate::ast::{Instruction, Word};
+use crate::ast::{Heredoc, HeredocMarker, Instruction, Word};
 use crate::fix::Edit;
 use crate::ide::{Analysis, clamp, descendants};
 use crate::semantic::Base;
@@ -22,6 +25,8 @@ use crate::syntax::{SyntaxKind, TextRange};
 pub(crate) enum Namespace {
     Variable,
     Stage,
+    /// The heredoc numbered so in the document, from 0.
+    Heredoc(usize),
 }
 
 /// How an occurrence defines its name.
@@ -33,6 +38,8 @@ pub(crate) enum Definition {
     Env,
     /// `FROM ... AS name`.
     Stage,
+    /// `<<name`.
+    Heredoc,
 }
 
 /// One occurrence of a variable or stage name.
@@ -82,6 +89,7 @@ pub(crate) fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
     let mut earlier_stage_names: Vec<String> = Vec::new();
     let mut stage: Option<usize> = None;
     let mut next_stage = 0;
+    let mut heredocs = 0;
     for instruction in file.instructions() {
         let top = instruction.range();
         let mut push = |namespace, name: String, range, definition, scope| {
@@ -120,6 +128,7 @@ pub(crate) fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
         let mut current = Some(instruction);
         while let Some(i) = current {
             definitions(i, stage, &all_stage_names, &mut push);
+            heredoc_names(i, stage, escape, &mut heredocs, &mut push);
             current = i.onbuild_trigger();
         }
         variable_references(instruction, stage, escape, &mut push);
@@ -178,6 +187,54 @@ fn definitions(
             }
         }
         _ => {}
+    }
+}
+
+/// The names of an instruction's heredocs: the marker's (inside its quotes when the whole
+/// delimiter is quoted) and the terminator line's, without the tabs `<<-` removes. `count`
+/// numbers the heredocs of the document.
+fn heredoc_names(
+    instruction: Instruction<'_>,
+    scope: Option<usize>,
+    escape: char,
+    count: &mut usize,
+    push: &mut Push<'_>,
+) {
+    for (marker, heredoc) in instruction.heredoc_markers().zip(instruction.heredocs()) {
+        let namespace = Namespace::Heredoc(*count);
+        *count += 1;
+        let (Some(delimiter), Some(name)) = (
+            marker.syntax().child_token(SyntaxKind::HEREDOC_DELIMITER),
+            marker.name(escape),
+        ) else {
+            continue;
+        };
+        let text = delimiter.text();
+        let range = delimiter.range();
+        let quoted = text.len() == name.len() + 2
+            && (text.starts_with('"') && text.ends_with('"')
+                || text.starts_with('\'') && text.ends_with('\''));
+        let range = if quoted {
+            TextRange::new(range.start + 1, range.end - 1)
+        } else {
+            range
+        };
+        push(
+            namespace,
+            name.clone(),
+            range,
+            Some(Definition::Heredoc),
+            scope,
+        );
+        if let Some(end) = heredoc.syntax().child_token(SyntaxKind::HEREDOC_END) {
+            let line = end.text();
+            let tabs = crate::ide::to_u32(line.len() - line.trim_start_matches('\t').len());
+            let start = end.range().start + tabs;
+            let range = TextRange::new(start, start + crate::ide::to_u32(name.len()));
+            if range.end <= end.range().end {
+                push(namespace, name, range, None, scope);
+            }
+        }
     }
 }
 
@@ -365,9 +422,9 @@ pub fn definition(source: &str, offset: u32) -> Vec<TextRange> {
         return Vec::new();
     };
     match (at.namespace, at.definition) {
-        (Namespace::Stage, _) => all
+        (Namespace::Stage | Namespace::Heredoc(_), _) => all
             .iter()
-            .find(|o| o.definition == Some(Definition::Stage) && o.name == at.name)
+            .find(|o| o.namespace == at.namespace && o.definition.is_some() && o.name == at.name)
             .map(|o| o.range)
             .into_iter()
             .collect(),
@@ -439,7 +496,7 @@ fn same_symbol<'o>(
         .iter()
         .filter(|o| o.namespace == at.namespace && o.name == at.name);
     match at.namespace {
-        Namespace::Stage => same_name.collect(),
+        Namespace::Stage | Namespace::Heredoc(_) => same_name.collect(),
         Namespace::Variable => {
             let scopes = connected_scopes(analysis, all, &at.name, at.scope);
             same_name.filter(|o| scopes.contains(&o.scope)).collect()
@@ -502,9 +559,13 @@ pub fn highlights(source: &str, offset: u32) -> Vec<Highlight> {
 /// Why a rename is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RenameError {
-    /// No variable or stage name at the position, or one this file does not define.
-    #[error("no variable or stage defined in this file here")]
+    /// No variable, stage or heredoc name at the position, or one this file does not define.
+    #[error("no variable, stage or heredoc defined in this file here")]
     NothingToRename,
+    /// A name written in a way a rename could not keep, such as a heredoc delimiter quoted
+    /// in part.
+    #[error("{0}")]
+    Unsupported(String),
     /// The new name is not a valid name of its kind.
     #[error("{0}")]
     InvalidName(String),
@@ -514,17 +575,33 @@ pub enum RenameError {
 }
 
 /// The range and text of the name a rename at `offset` would change, or `None` when there
-/// is nothing this file defines there.
+/// is nothing this file defines there, or nothing a rename could change.
 #[must_use]
 pub fn prepare_rename(source: &str, offset: u32) -> Option<(TextRange, String)> {
     let analysis = Analysis::new(source);
     let all = occurrences(&analysis);
     let at = occurrence_at(&all, clamp(source, offset))?;
     let group = same_symbol(&analysis, &all, at);
-    group
-        .iter()
-        .any(|o| o.definition.is_some())
-        .then(|| (at.range, source[at.range.as_usize()].to_string()))
+    (renamable(source, &group).is_ok()).then(|| (at.range, source[at.range.as_usize()].to_string()))
+}
+
+/// Whether the occurrences of one symbol can be renamed: the file defines it, and each
+/// occurrence is exactly the name (a heredoc delimiter quoted in part, `E"O"F`, is not).
+fn renamable(source: &str, group: &[&Occurrence]) -> Result<(), RenameError> {
+    if !group.iter().any(|o| o.definition.is_some()) {
+        return Err(RenameError::NothingToRename);
+    }
+    if group.iter().any(|o| source[o.range.as_usize()] != o.name)
+        && matches!(
+            group.first().map(|o| o.namespace),
+            Some(Namespace::Heredoc(_))
+        )
+    {
+        return Err(RenameError::Unsupported(
+            "this heredoc's delimiter is quoted in part: rename it by hand".to_string(),
+        ));
+    }
+    Ok(())
 }
 
 /// The edits that rename the variable or stage at `offset` to `new_name` everywhere it
@@ -537,9 +614,7 @@ pub fn rename(source: &str, offset: u32, new_name: &str) -> Result<Vec<Edit>, Re
     let all = occurrences(&analysis);
     let at = occurrence_at(&all, clamp(source, offset)).ok_or(RenameError::NothingToRename)?;
     let group = same_symbol(&analysis, &all, at);
-    if !group.iter().any(|o| o.definition.is_some()) {
-        return Err(RenameError::NothingToRename);
-    }
+    renamable(source, &group)?;
     match at.namespace {
         Namespace::Variable => {
             if !is_identifier(new_name) {
@@ -590,6 +665,7 @@ pub fn rename(source: &str, offset: u32, new_name: &str) -> Result<Vec<Edit>, Re
                 )));
             }
         }
+        Namespace::Heredoc(_) => heredoc_rename_allowed(&analysis, at, new_name)?,
     }
     Ok(group
         .into_iter()
@@ -598,6 +674,62 @@ pub fn rename(source: &str, offset: u32, new_name: &str) -> Result<Vec<Edit>, Re
             replacement: new_name.to_string(),
         })
         .collect())
+}
+
+/// The `n`th heredoc of the document, from 0, with its marker: the one of
+/// [`Namespace::Heredoc`]`(n)`.
+pub(crate) fn nth_heredoc(
+    analysis: &Analysis,
+    n: usize,
+) -> Option<(HeredocMarker<'_>, Heredoc<'_>)> {
+    analysis
+        .file()?
+        .instructions()
+        .flat_map(|i| std::iter::successors(Some(i), |i| i.onbuild_trigger()))
+        .flat_map(|i| i.heredoc_markers().zip(i.heredocs()))
+        .nth(n)
+}
+
+/// Whether a heredoc can be named `new_name`: a plain word, and no line of its body reads
+/// `new_name`, which would end the body there.
+fn heredoc_rename_allowed(
+    analysis: &Analysis,
+    at: &Occurrence,
+    new_name: &str,
+) -> Result<(), RenameError> {
+    let valid = new_name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if !valid {
+        return Err(RenameError::InvalidName(format!(
+            "`{new_name}` is not a valid heredoc name: start with a letter or `_`, then use letters, digits, `_`, `-` and `.`"
+        )));
+    }
+    let Namespace::Heredoc(n) = at.namespace else {
+        return Ok(());
+    };
+    let Some((marker, heredoc)) = nth_heredoc(analysis, n) else {
+        return Ok(());
+    };
+    let chomp = marker.chomp();
+    let ends_body = heredoc.raw_body().lines().any(|line| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        (if chomp {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        }) == new_name
+    });
+    if ends_body {
+        return Err(RenameError::Conflict(format!(
+            "a line of this heredoc reads `{new_name}`, which would end it early"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -730,6 +862,107 @@ FROM scratch\nCOPY --from=build /app /app\nENV APP=/other\nRUN echo $APP\n";
         );
         // A variable this file does not define cannot be renamed.
         assert_eq!(prepare_rename("FROM a\nRUN echo $HOME\n", 18), None);
+    }
+
+    const HEREDOCS: &str = "FROM alpine\nRUN <<EOF bash\necho $HOME\nEOF\n\
+COPY <<-\"EOF\" /etc/a\n\tEOF2\n\tEOF\nONBUILD RUN <<X\nX\nCOPY <<E\"O\"F /b\nEOF\n";
+
+    #[test]
+    fn heredoc_names_pair_marker_and_terminator() {
+        let marker = at(HEREDOCS, "EOF bash", 0);
+        let end = at(HEREDOCS, "EOF\nCOPY", 0);
+        // From the terminator to the marker; each heredoc is its own symbol.
+        assert_eq!(
+            definition(HEREDOCS, end + 1),
+            [TextRange::new(marker, marker + 3)]
+        );
+        assert_eq!(
+            definition(HEREDOCS, marker),
+            [TextRange::new(marker, marker + 3)]
+        );
+        let highlighted = highlights(HEREDOCS, marker + 2);
+        assert_eq!(
+            highlighted,
+            [
+                Highlight {
+                    range: TextRange::new(marker, marker + 3),
+                    kind: HighlightKind::Write
+                },
+                Highlight {
+                    range: TextRange::new(end, end + 3),
+                    kind: HighlightKind::Read
+                }
+            ]
+        );
+        // Inside the quotes of the marker; after the tab `<<-` removes.
+        let quoted = at(HEREDOCS, "EOF\" /etc", 0);
+        let tabbed = at(HEREDOCS, "\tEOF\nONBUILD", 0) + 1;
+        assert_eq!(
+            references(HEREDOCS, tabbed, true),
+            [
+                TextRange::new(quoted, quoted + 3),
+                TextRange::new(tabbed, tabbed + 3)
+            ]
+        );
+        // In an ONBUILD trigger too.
+        let x = at(HEREDOCS, "X\nX", 0);
+        assert_eq!(definition(HEREDOCS, x + 2), [TextRange::new(x, x + 1)]);
+        // `$HOME` in the body is still a variable.
+        assert_eq!(references(HEREDOCS, at(HEREDOCS, "HOME", 0), true).len(), 1);
+    }
+
+    #[test]
+    fn heredoc_renames_keep_quotes_and_bodies() {
+        let build = |text: &str| {
+            crate::semantic::evaluate(&crate::syntax::parse(text), &Default::default())
+        };
+        let edits = rename(HEREDOCS, at(HEREDOCS, "EOF bash", 0), "SCRIPT").unwrap();
+        let renamed = crate::fix::apply_edits(HEREDOCS, &edits);
+        assert!(
+            renamed
+                .starts_with("FROM alpine\nRUN <<SCRIPT bash\necho $HOME\nSCRIPT\nCOPY <<-\"EOF\""),
+            "{renamed}"
+        );
+        // Only the command as written (which the image history keeps) changes.
+        let differences = crate::semantic::compare::compare(&build(HEREDOCS), &build(&renamed));
+        assert!(
+            differences.len() == 1 && differences[0].subject == "stage 0 commands",
+            "{differences:#?}"
+        );
+        let quoted = at(HEREDOCS, "EOF\" /etc", 0);
+        let renamed = crate::fix::apply_edits(HEREDOCS, &rename(HEREDOCS, quoted, "END").unwrap());
+        assert!(
+            renamed.contains("COPY <<-\"END\" /etc/a\n\tEOF2\n\tEND\n"),
+            "{renamed}"
+        );
+        // A copied heredoc is a file of that name (the one a directory destination gets):
+        // only the name changes.
+        let differences = crate::semantic::compare::compare(&build(HEREDOCS), &build(&renamed));
+        assert_eq!(differences.len(), 1, "{differences:#?}");
+        assert!(
+            differences[0].after.contains("heredoc END -> /etc/a"),
+            "{differences:#?}"
+        );
+        // A body line that reads the new name would end the heredoc there.
+        assert!(matches!(
+            rename(HEREDOCS, quoted, "EOF2"),
+            Err(RenameError::Conflict(_))
+        ));
+        assert!(matches!(
+            rename(HEREDOCS, quoted, "two words"),
+            Err(RenameError::InvalidName(_))
+        ));
+        // Partly quoted: the name cannot be rewritten in place.
+        let partial = at(HEREDOCS, "E\"O", 0);
+        assert_eq!(prepare_rename(HEREDOCS, partial), None);
+        assert!(matches!(
+            rename(HEREDOCS, partial, "Y"),
+            Err(RenameError::Unsupported(_))
+        ));
+        assert_eq!(
+            prepare_rename(HEREDOCS, quoted + 1),
+            Some((TextRange::new(quoted, quoted + 3), "EOF".to_string()))
+        );
     }
 
     #[test]

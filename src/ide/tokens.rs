@@ -80,6 +80,8 @@ pub fn semantic_tokens(source: &str) -> Vec<SemanticToken> {
                 let kind = match o.namespace {
                     Namespace::Variable => TokenKind::Variable,
                     Namespace::Stage => TokenKind::Stage,
+                    // Their tokens are heredoc names as they are.
+                    Namespace::Heredoc(_) => continue,
                 };
                 let declaration = matches!(
                     o.definition,
