@@ -806,6 +806,10 @@ async fn initialize_advertises_the_editor_features() {
     }
     assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
     assert_eq!(capabilities["completionProvider"]["resolveProvider"], true);
+    assert_eq!(
+        capabilities["documentOnTypeFormattingProvider"],
+        json!({"firstTriggerCharacter": "\n", "moreTriggerCharacter": ["\\", "`"]})
+    );
     assert_eq!(capabilities["codeLensProvider"], json!({}));
     assert_eq!(capabilities["documentLinkProvider"], json!({}));
     assert!(
@@ -1337,6 +1341,65 @@ async fn completion_and_code_lenses_read_the_build_context() {
             );
         }
     }
+}
+
+/// Types `typed` at the end of `text` (a change, then the on-type request, as editors send
+/// them) and returns the text after the server's edits.
+async fn type_and_format(
+    client: &mut Client,
+    version: i64,
+    text: &str,
+    at_: Value,
+    typed: &str,
+) -> String {
+    let doc = json!({"uri": URI});
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{"text": text}]}),
+        )
+        .await;
+    let edits = client
+        .request(
+            "textDocument/onTypeFormatting",
+            json!({"textDocument": doc, "position": at_, "ch": typed,
+                "options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .await;
+    let edits = edits["result"].as_array().cloned().unwrap_or_default();
+    apply(text, &edits, false)
+}
+
+#[tokio::test]
+async fn typing_a_line_continuation_indents_the_next_line() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    client.open(URI, "FROM alpine:3.20\n").await;
+    // Enter after `\`, on a line after non-ASCII text.
+    let text = "FROM alpine:3.20\nRUN echo é🐳 \\\n";
+    assert_eq!(
+        type_and_format(&mut client, 2, text, at(2, 0), "\n").await,
+        "FROM alpine:3.20\nRUN echo é🐳 \\\n    "
+    );
+    // `\` typed at the end of a line: the next line joins the instruction, indented.
+    let text = "FROM alpine:3.20\nRUN make \\\ninstall\n";
+    assert_eq!(
+        type_and_format(&mut client, 3, text, at(1, 10), "\\").await,
+        "FROM alpine:3.20\nRUN make \\\n    install\n"
+    );
+    // After non-ASCII text: the position is in UTF-16 units.
+    let text = "FROM alpine:3.20\nRUN echo é🐳 \\\nmake\n";
+    assert_eq!(
+        type_and_format(&mut client, 4, text, at(1, 14), "\\").await,
+        "FROM alpine:3.20\nRUN echo é🐳 \\\n    make\n"
+    );
+    // A new line that continues nothing is left alone.
+    let text = "FROM alpine:3.20\nRUN make\n";
+    assert_eq!(
+        type_and_format(&mut client, 5, text, at(2, 0), "\n").await,
+        text
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,9 @@
 //! with the same parse errors. An edit that would change it (a lower-case ONBUILD trigger,
 //! whose text the image config keeps) is left out, and white space inside shell commands,
 //! which is part of the command BuildKit runs, is never touched.
+//!
+//! Formatting as one types ([`on_type`]) is different: it indents the line a keystroke has
+//! just made a continuation line, text being written rather than text that builds.
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::fix::{Edit, apply_edits};
@@ -69,6 +72,54 @@ pub fn format_range(source: &str, range: TextRange) -> Vec<Edit> {
         }
     }
     accepted
+}
+
+/// The edits after typing `typed` just before `offset`: a new line after a line ending in
+/// the escape character, or the escape character at the end of a line, indents the
+/// continuation line that follows as [`format`] does. An escape character that does not
+/// continue the line (in a comment, in a heredoc body, not the file's escape character)
+/// changes nothing.
+#[must_use]
+pub fn on_type(source: &str, offset: u32, typed: char) -> Vec<Edit> {
+    let offset = crate::ide::clamp(source, offset);
+    let parsed = parse(source);
+    let root = parsed.tree().root();
+    let continuation = root
+        .descendants_with_tokens()
+        .filter_map(|e| e.as_node())
+        .filter(|n| n.kind() == SyntaxKind::LINE_CONTINUATION);
+    let line_start = match typed {
+        '\n' => {
+            let start = source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
+            continuation
+                .filter(|n| n.range().end == crate::ide::to_u32(start))
+                .map(|n| n.range().end)
+                .next()
+        }
+        _ => {
+            let escape_at = offset.checked_sub(crate::ide::to_u32(typed.len_utf8()));
+            continuation
+                .filter(|n| Some(n.range().start) == escape_at)
+                .filter(|n| source[n.range().as_usize()].starts_with(typed))
+                .map(|n| n.range().end)
+                .next()
+        }
+    };
+    let Some(start) = line_start else {
+        return Vec::new();
+    };
+    let rest = &source[start as usize..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let blank = line.len() - line.trim_start_matches([' ', '\t']).len();
+    // Typing the escape character indents the words it brought into the instruction; a
+    // new line is indented even while still empty, for what comes next.
+    if typed != '\n' && line.trim().is_empty() {
+        return Vec::new();
+    }
+    let range = TextRange::new(start, start + crate::ide::to_u32(blank));
+    let mut edits = Vec::new();
+    replace(&mut edits, range, &line[..blank], INDENT);
+    edits
 }
 
 /// Whether the edited text parses with the same errors and evaluates to the same build.
@@ -249,6 +300,66 @@ COPY --chown=app \\\n    a \\\n    # note\n    b /dst/\nCMD [\"a\", \"b\"]\nHEAL
         // The image config keeps an ONBUILD trigger as written.
         let source = "from a\nonbuild run x\nrun  y\n";
         assert_eq!(formatted(source), "FROM a\nonbuild run x\nRUN y\n");
+    }
+
+    /// The text after typing at `|` (the typed character is already in `marked`, before
+    /// the `|`) and applying the on-type edits.
+    fn typed(marked: &str) -> String {
+        let offset = marked.find('|').unwrap();
+        let source = marked.replace('|', "");
+        let typed = source[..offset].chars().next_back().unwrap();
+        apply_edits(
+            &source,
+            &on_type(&source, crate::ide::to_u32(offset), typed),
+        )
+    }
+
+    #[test]
+    fn typing_indents_continuation_lines() {
+        // Enter after a line continuation: the new line, empty or not, or auto-indented.
+        assert_eq!(
+            typed("FROM a\nRUN apk add \\\n|"),
+            "FROM a\nRUN apk add \\\n    "
+        );
+        assert_eq!(
+            typed("FROM a\nRUN apk add \\\n|curl\n"),
+            "FROM a\nRUN apk add \\\n    curl\n"
+        );
+        assert_eq!(
+            typed("FROM a\nCOPY a \\\n|\tb /c/\n"),
+            "FROM a\nCOPY a \\\n    b /c/\n"
+        );
+        // The escape character at the end of a line brings the next line in.
+        assert_eq!(
+            typed("FROM a\nRUN make \\|\ninstall\n"),
+            "FROM a\nRUN make \\\n    install\n"
+        );
+        // With `# escape=``, the backtick.
+        assert_eq!(
+            typed("# escape=`\nFROM a\nRUN dir `|\nC:\\\n"),
+            "# escape=`\nFROM a\nRUN dir `\n    C:\\\n"
+        );
+        // Already indented: nothing to do.
+        assert!(on_type("FROM a\nRUN a \\\n    b\n", 16, '\n').is_empty());
+    }
+
+    #[test]
+    fn typing_elsewhere_changes_nothing() {
+        for marked in [
+            // A plain new line.
+            "FROM a\nRUN a\n|",
+            // Not the file's escape character.
+            "# escape=`\nFROM a\nRUN dir \\|\nb\n",
+            // In a comment, in a heredoc body, mid-line.
+            "FROM a\n# note \\|\nRUN b\n",
+            "FROM a\nRUN <<EOF\necho \\|\nb\nEOF\n",
+            "FROM a\nRUN a \\| b\n",
+            // The escape character before a blank line: nothing to indent yet.
+            "FROM a\nRUN a \\|\n\n",
+        ] {
+            let source = marked.replace('|', "");
+            assert_eq!(typed(marked), source, "{marked:?}");
+        }
     }
 
     #[test]

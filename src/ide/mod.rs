@@ -22,7 +22,7 @@ pub mod tokens;
 mod robustness;
 
 pub use completion::{CompletionDoc, CompletionItem, CompletionKind, completions};
-pub use format::{format, format_range};
+pub use format::{format, format_range, on_type};
 pub use hover::{Hover, hover, rule_hover};
 pub use inlay::{CodeLens, InlayHint, InlayKind, code_lenses, inlay_hints};
 pub use links::{Link, document_links};

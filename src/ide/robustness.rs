@@ -75,6 +75,11 @@ fn at_offset(source: &str, offset: u32, files: &[String]) {
         }
     }
     let _ = ide::rename(source, offset, "bad name");
+    for typed in ['\n', '\\', '`', 'é'] {
+        for e in ide::on_type(source, offset, typed) {
+            fits(source, e.range);
+        }
+    }
     for c in ide::completions(source, offset, files) {
         fits(source, c.replace);
         // Every documentation an item names exists.

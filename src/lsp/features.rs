@@ -459,6 +459,28 @@ pub fn format_range(snapshot: &Snapshot, range: lsp::Range) -> Vec<lsp::TextEdit
     )
 }
 
+/// The characters after which clients ask for on-type formatting: a new line, and either
+/// escape character.
+pub const ON_TYPE_TRIGGERS: (&str, &[&str]) = ("\n", &["\\", "`"]);
+
+/// The edits after typing `typed` at `position` (just after the character).
+#[must_use]
+pub fn on_type_formatting(
+    snapshot: &Snapshot,
+    position: lsp::Position,
+    typed: &str,
+) -> Vec<lsp::TextEdit> {
+    let mut chars = typed.chars();
+    let (Some(typed), None) = (chars.next(), chars.next()) else {
+        return Vec::new();
+    };
+    convert::text_edits(
+        &snapshot.index(),
+        &ide::on_type(&snapshot.text, snapshot.offset(position), typed),
+        snapshot.encoding,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

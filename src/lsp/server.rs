@@ -367,6 +367,10 @@ impl LanguageServer for Server {
                 document_link_provider: Some(lsp::DocumentLinkOptions::default()),
                 document_formatting_provider: Some(true.into()),
                 document_range_formatting_provider: Some(true.into()),
+                document_on_type_formatting_provider: Some(lsp::DocumentOnTypeFormattingOptions {
+                    first_trigger_character: features::ON_TYPE_TRIGGERS.0.to_string(),
+                    more_trigger_character: Some(strings(features::ON_TYPE_TRIGGERS.1)),
+                }),
                 ..lsp::ServerCapabilities::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -712,6 +716,17 @@ impl LanguageServer for Server {
     ) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
         self.on_document(&params.text_document.uri, "formatting", |s, _| {
             features::format(s)
+        })
+        .await
+    }
+
+    async fn on_type_formatting(
+        &self,
+        params: lsp::DocumentOnTypeFormattingParams,
+    ) -> jsonrpc::Result<Option<Vec<lsp::TextEdit>>> {
+        let (position, typed) = (params.position, params.ch);
+        self.on_document(&params.text_document.uri, "formatting", move |s, _| {
+            features::on_type_formatting(s, position, &typed)
         })
         .await
     }
