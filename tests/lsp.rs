@@ -746,6 +746,119 @@ async fn documents_are_checked_with_the_configuration_found_for_their_path() {
 }
 
 #[tokio::test]
+async fn editor_settings_override_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".dflint.toml"),
+        "ignore = [\"maintainer-instruction\"]\n",
+    )
+    .unwrap();
+    let other = dir.path().join("strict.toml");
+    std::fs::write(&other, "ignore = [\"add-instead-of-copy\"]\n").unwrap();
+    let file = dir.path().join("Dockerfile");
+    let uri = format!("file://{}", file.display());
+    let text = "FROM alpine:3.20\nMAINTAINER me\nADD app.py /app/\n";
+
+    // Settings sent with `initialize` apply from the first check: the editor's `ignore`
+    // replaces the file's.
+    let mut client = Client::start(Engine::default());
+    let response = client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {},
+                "initializationOptions": {"dflint": {"ignore": ["add-instead-of-copy"]}}}),
+        )
+        .await;
+    assert!(response["result"]["capabilities"].is_object());
+    client.notify("initialized", json!({})).await;
+    let params = client.open(&uri, text).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()), "{params}");
+    assert!(!codes(&params).contains(&"DFL5020".to_string()), "{params}");
+
+    // New settings check the open documents again: without the key, the file decides.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"dflint": {"ignore": null}}}),
+        )
+        .await;
+    let params = client.diagnostics(&uri).await;
+    assert!(!codes(&params).contains(&"DFL5021".to_string()), "{params}");
+    assert!(codes(&params).contains(&"DFL5020".to_string()), "{params}");
+
+    // `config` names the file to use instead of the nearest one.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"dflint": {"config": other.display().to_string()}}}),
+        )
+        .await;
+    let params = client.diagnostics(&uri).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()), "{params}");
+    assert!(!codes(&params).contains(&"DFL5020".to_string()), "{params}");
+
+    // Settings with a mistake are reported and left out.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"dflint": {"ignore": ["no-such-rule"]}}}),
+        )
+        .await;
+    let shown = client
+        .wait_for(|m| m["method"] == "window/showMessage")
+        .await;
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no-such-rule") && message.ends_with("these settings are not used"),
+        "{message}"
+    );
+    let params = client.diagnostics(&uri).await;
+    assert!(!codes(&params).contains(&"DFL5021".to_string()), "{params}");
+    assert!(codes(&params).contains(&"DFL5020".to_string()), "{params}");
+}
+
+#[tokio::test]
+async fn settings_are_asked_for_when_the_client_sends_none() {
+    let mut client = Client::start(Engine::default());
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null,
+                "capabilities": {"workspace": {"configuration": true}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    // Asked once initialized.
+    let asked = client
+        .wait_for(|m| m["method"] == "workspace/configuration")
+        .await;
+    assert_eq!(asked["params"], json!({"items": [{"section": "dflint"}]}));
+    let answer = json!({"jsonrpc": "2.0", "id": asked["id"], "result": [{"ignore": ["DFL5021"]}]});
+    client.send_raw(&answer.to_string()).await;
+    let text = "FROM alpine:3.20\nMAINTAINER me\n";
+    let mut params = client.open(URI, text).await;
+    // The document may be checked once more, when the answer is read after the opening.
+    while codes(&params).contains(&"DFL5021".to_string()) {
+        params = client.diagnostics(URI).await;
+    }
+
+    // A change notification without settings: asked again.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
+        .await;
+    let asked = client
+        .wait_for(|m| m["method"] == "workspace/configuration")
+        .await;
+    let answer = json!({"jsonrpc": "2.0", "id": asked["id"], "result": [null]});
+    client.send_raw(&answer.to_string()).await;
+    let params = client.diagnostics(URI).await;
+    assert!(codes(&params).contains(&"DFL5021".to_string()), "{params}");
+}
+
+#[tokio::test]
 async fn rapid_changes_apply_in_order() {
     let mut client = Client::start(Engine::default());
     client.initialize(None).await;

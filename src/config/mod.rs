@@ -38,7 +38,7 @@ use crate::diagnostic::RuleCategory;
 pub use error::{ConfigError, ConfigErrorKind};
 pub use hadolint::parse_hadolint_yaml;
 pub use preset::{MINIMAL, Preset};
-pub use read::{parse_toml, parse_yaml, parse_yaml_or_hadolint};
+pub use read::{parse_json, parse_toml, parse_yaml, parse_yaml_or_hadolint};
 pub use schema::json_schema;
 pub use write::{Conversion, hadolint_to_toml, init_template};
 
@@ -382,6 +382,54 @@ fn most_specific(overrides: &BTreeMap<String, Severity>, rule: &RuleId<'_>) -> O
 }
 
 impl Config {
+    /// Puts the settings of `other` under the top-level `keys` (as the file spells them,
+    /// such as `fail-level`) in place of this configuration's own: settings an editor sends
+    /// override the configuration file key by key.
+    pub fn overlay(&mut self, other: &Config, keys: &[String]) {
+        for key in keys {
+            match key.as_str() {
+                "preset" => self.preset = other.preset,
+                "select" => self.select.clone_from(&other.select),
+                "ignore" => self.ignore.clone_from(&other.ignore),
+                "severity" => self.severity.clone_from(&other.severity),
+                "fail-level" => {
+                    self.fail_level = other.fail_level;
+                    self.no_fail = other.no_fail;
+                }
+                "preview" => self.preview = other.preview,
+                "per-path" => self.per_path.clone_from(&other.per_path),
+                "trusted-registries" => {
+                    self.trusted_registries
+                        .clone_from(&other.trusted_registries);
+                }
+                "required-labels" => self.required_labels.clone_from(&other.required_labels),
+                "strict-labels" => self.strict_labels = other.strict_labels,
+                "disable-ignore-pragma" => self.disable_ignore_pragma = other.disable_ignore_pragma,
+                "require-ignore-reason" => self.require_ignore_reason = other.require_ignore_reason,
+                "shellcheck" => self.shellcheck = other.shellcheck,
+                "engine" => self.engine = other.engine,
+                "rules" => self.rules.clone_from(&other.rules),
+                "exclude" => self.exclude = other.exclude.clone(),
+                _ => continue,
+            }
+            // Where the replaced settings were written no longer applies.
+            let written_under = |path: &str| {
+                path == key.as_str()
+                    || path
+                        .strip_prefix(key.as_str())
+                        .is_some_and(|rest| rest.starts_with(['[', '.']))
+            };
+            self.sites.retain(|path, _| !written_under(path));
+            self.sites.extend(
+                other
+                    .sites
+                    .iter()
+                    .filter(|(path, _)| written_under(path))
+                    .map(|(p, s)| (p.clone(), s.clone())),
+            );
+        }
+    }
+
     /// Whether the rule runs on the file at `path` (relative to the configuration's
     /// directory, `/`-separated).
     #[must_use]

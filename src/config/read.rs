@@ -81,6 +81,29 @@ pub fn parse_yaml_or_hadolint(text: &str, source_name: &str) -> Result<Config, C
     }
 }
 
+/// Reads settings an editor sends: the configuration file's keys in a JSON object. Returns
+/// the configuration and the keys set; a key whose value is `null` is not set.
+///
+/// # Errors
+/// The first unknown key, wrong type or invalid value, with its key path.
+pub fn parse_json(
+    value: &serde_json::Value,
+    source_name: &str,
+) -> Result<(Config, Vec<String>), ConfigError> {
+    let mut reader = Reader::new(source_name, false);
+    let root = tree::from_json(value);
+    let config = read_config(&mut reader, &root)?;
+    let keys = match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| k.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok((config, keys))
+}
+
 fn read_config(r: &mut Reader<'_>, root: &Node) -> Result<Config, ConfigError> {
     let mut config = Config {
         source: Some(r.file.to_string()),

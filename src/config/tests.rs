@@ -1075,3 +1075,51 @@ fn exclude_matches_like_per_path_globs() {
     assert_eq!(e.key, "exclude[1]");
     assert_eq!(e.line, 1);
 }
+
+#[test]
+fn editor_settings_override_the_file_key_by_key() {
+    let mut file = toml(
+        "ignore = [\"DFL3007\"]\npreview = true\nfail-level = \"none\"\n\
+         [severity]\nDFL3006 = \"error\"\n",
+    );
+    let (editor, keys) = parse_json(
+        &serde_json::json!({"ignore": ["DFL3006"], "fail-level": "warning", "preview": null}),
+        "editor settings",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // `null` leaves a key to the file.
+    assert_eq!(keys, ["fail-level", "ignore"]);
+    file.overlay(&editor, &keys);
+    assert_eq!(file.ignore, ["DFL3006"]);
+    assert_eq!(file.fail_level, Some(Severity::Warning));
+    assert!(!file.no_fail);
+    // What the editor does not set stays as the file has it.
+    assert!(file.preview);
+    assert_eq!(
+        file.severity_for(&PINNED, Severity::Warning, "Dockerfile"),
+        Severity::Error
+    );
+    assert_eq!(
+        enabled(&file, "Dockerfile"),
+        ["latest-tag", "secret-in-arg-or-env", "missing-healthcheck"]
+    );
+    // Where `ignore` was written is now the editor's.
+    assert_eq!(file.sites.get("ignore[0]").map(|s| s.line), Some(0));
+}
+
+#[test]
+fn editor_settings_are_checked_like_a_file() {
+    let error = parse_json(
+        &serde_json::json!({"selekt": ["DFL3006"]}),
+        "editor settings",
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, ConfigErrorKind::UnknownKey);
+    assert_eq!(
+        error.to_string(),
+        "editor settings: unknown key `selekt` (did you mean `select`?)"
+    );
+    let error = parse_json(&serde_json::json!({"preview": "yes"}), "editor settings").unwrap_err();
+    assert_eq!(error.kind, ConfigErrorKind::WrongType);
+    assert!(parse_json(&serde_json::json!(["x"]), "editor settings").is_err());
+}

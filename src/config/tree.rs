@@ -102,6 +102,32 @@ impl<'t> LineStarts<'t> {
     }
 }
 
+/// A JSON value as a tree: settings an editor sends. Their positions are line 0, which
+/// messages leave out.
+pub(crate) fn from_json(value: &serde_json::Value) -> Node {
+    let pos = Position {
+        line: 0,
+        column: None,
+    };
+    let value = match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Number(n.clone()),
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(items) => Value::Array(items.iter().map(from_json).collect()),
+        serde_json::Value::Object(map) => Value::Table(
+            map.iter()
+                .map(|(key, value)| Entry {
+                    key: key.clone(),
+                    key_pos: pos,
+                    value: from_json(value),
+                })
+                .collect(),
+        ),
+    };
+    Node { pos, value }
+}
+
 /// Parses TOML text into a tree.
 pub(crate) fn parse_toml(text: &str) -> Result<Node, SyntaxFailure> {
     let index = LineStarts::new(text);

@@ -31,6 +31,7 @@ const WATCHED_FILES: &[&str] = &[
 
 /// The language server: open documents, the negotiated encoding, the configurations read,
 /// and the core functions it checks and fixes with.
+#[derive(Clone)]
 pub struct Server {
     client: Client,
     shared: Arc<Shared>,
@@ -45,6 +46,12 @@ struct Shared {
     encoding: Mutex<Encoding>,
     /// Whether the client lets the server register file watchers.
     can_watch_files: AtomicBool,
+    /// Whether the client answers `workspace/configuration`.
+    can_pull_settings: AtomicBool,
+    /// Whether the client sent settings in `initializationOptions`.
+    got_initial_settings: AtomicBool,
+    /// Notices about the settings read at initialization, shown once initialized.
+    initial_notices: Mutex<Vec<Notice>>,
     /// Held from the last version check to the end of sending diagnostics, so that the
     /// diagnostics of an older version are never sent after those of a newer one.
     publishing: tokio::sync::Mutex<()>,
@@ -139,6 +146,9 @@ impl Server {
                 context_files: ContextFiles::default(),
                 encoding: Mutex::new(Encoding::default()),
                 can_watch_files: AtomicBool::new(false),
+                can_pull_settings: AtomicBool::new(false),
+                got_initial_settings: AtomicBool::new(false),
+                initial_notices: Mutex::new(Vec::new()),
                 publishing: tokio::sync::Mutex::new(()),
             }),
         }
@@ -181,6 +191,14 @@ impl Server {
                         .show_message(
                             lsp::MessageType::Error,
                             format!("dflint: {e}; using the default configuration"),
+                        )
+                        .await;
+                }
+                Notice::SettingsError(e) => {
+                    self.client
+                        .show_message(
+                            lsp::MessageType::Error,
+                            format!("dflint: {e}; these settings are not used"),
                         )
                         .await;
                 }
@@ -255,6 +273,35 @@ impl Server {
         }
     }
 
+    /// Asks the client for the `dflint` settings and uses them. `false` when the client
+    /// does not answer `workspace/configuration` or answers with an error.
+    async fn pull_settings(&self) -> bool {
+        if !self.shared.can_pull_settings.load(Ordering::Relaxed) {
+            return false;
+        }
+        let item = lsp::ConfigurationItem {
+            scope_uri: None,
+            section: Some("dflint".to_string()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                let value = values.into_iter().next().unwrap_or_default();
+                let notices = self.shared.configs.set_editor_settings(&value);
+                self.show_notices(notices).await;
+                true
+            }
+            Err(error) => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::Warning,
+                        format!("dflint: could not read the editor's settings: {error}"),
+                    )
+                    .await;
+                false
+            }
+        }
+    }
+
     /// Checks every open document again, after a configuration or ignore file changed.
     async fn check_all(&self) {
         for uri in self.shared.documents.uris() {
@@ -304,6 +351,26 @@ impl LanguageServer for Server {
         self.shared
             .can_watch_files
             .store(can_watch_files, Ordering::Relaxed);
+        let can_pull_settings = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        self.shared
+            .can_pull_settings
+            .store(can_pull_settings, Ordering::Relaxed);
+        if let Some(options) = &params.initialization_options {
+            let notices = self.shared.configs.set_editor_settings(options);
+            *self
+                .shared
+                .initial_notices
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = notices;
+            self.shared
+                .got_initial_settings
+                .store(true, Ordering::Relaxed);
+        }
         *self
             .shared
             .encoding
@@ -382,7 +449,27 @@ impl LanguageServer for Server {
 
     /// Asks the client to watch the files that change how documents are checked, when it
     /// allows that. The request runs apart so that documents are served meanwhile.
+    /// Shows what was wrong with the initial settings, asks for the settings when none came
+    /// with `initialize`, and asks the client to watch the files that change how documents
+    /// are checked, when it allows that. The requests run apart so that documents are
+    /// served meanwhile.
     async fn initialized(&self, _: lsp::InitializedParams) {
+        let notices = std::mem::take(
+            &mut *self
+                .shared
+                .initial_notices
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        self.show_notices(notices).await;
+        if !self.shared.got_initial_settings.load(Ordering::Relaxed) {
+            let server = self.clone();
+            tokio::spawn(async move {
+                if server.pull_settings().await {
+                    server.check_all().await;
+                }
+            });
+        }
         if !self.shared.can_watch_files.load(Ordering::Relaxed) {
             return;
         }
@@ -464,6 +551,17 @@ impl LanguageServer for Server {
         self.shared.documents.close(&uri);
         let _publishing = self.shared.publishing.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    /// New settings: those sent, or when the client sends none (`null`, as clients that
+    /// expect to be asked do), those it answers with. Every open document is checked again.
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let pushed = params.settings.get("dflint").is_some();
+        if pushed || !self.pull_settings().await {
+            let notices = self.shared.configs.set_editor_settings(&params.settings);
+            self.show_notices(notices).await;
+        }
+        self.check_all().await;
     }
 
     async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {

@@ -1,6 +1,7 @@
 //! What a document is checked with: the configuration file found for its path (as `dflint
-//! check` finds it, reloaded when the file changes), its build context's ignore file, and
-//! the context's files for completion and code lenses. The server's only filesystem access.
+//! check` finds it, reloaded when the file changes) with the editor's settings over it, its
+//! build context's ignore file, and the context's files for completion and code lenses.
+//! The server's only filesystem access.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -42,12 +43,80 @@ impl Resolved {
     }
 }
 
-/// A message for the user about a configuration file.
+/// A message for the user about a configuration file or the editor's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
     /// The file cannot be used; the defaults apply instead.
     Error(String),
+    /// The editor's settings cannot be used; the configuration files apply alone.
+    SettingsError(String),
     Warning(String),
+}
+
+/// Settings the editor sends: the configuration file's keys, which override the file found
+/// for each document key by key, and `config`, a configuration file to use for every
+/// document instead of the nearest one.
+#[derive(Clone, Debug, Default)]
+pub struct EditorSettings {
+    config_file: Option<PathBuf>,
+    /// The keys set, read as a configuration, and their names.
+    overrides: Option<Arc<(Config, Vec<String>)>>,
+}
+
+impl EditorSettings {
+    /// Reads `{"dflint": {...}}` (the `settings` of `workspace/didChangeConfiguration` and
+    /// `initializationOptions`), or the `dflint` object itself (an answer to
+    /// `workspace/configuration`). Settings with a mistake are left out, with a notice.
+    #[must_use]
+    pub fn read(value: &serde_json::Value) -> (EditorSettings, Vec<Notice>) {
+        const NAME: &str = "editor settings `dflint`";
+        let section = value.get("dflint").unwrap_or(value);
+        let mut settings = EditorSettings::default();
+        let mut notices = Vec::new();
+        let serde_json::Value::Object(map) = section else {
+            if !section.is_null() {
+                notices.push(Notice::SettingsError(format!(
+                    "{NAME}: must be an object of configuration keys"
+                )));
+            }
+            return (settings, notices);
+        };
+        let mut keys = map.clone();
+        match keys.remove("config") {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(path)) if !path.is_empty() => {
+                settings.config_file = Some(PathBuf::from(path));
+            }
+            Some(_) => notices.push(Notice::SettingsError(format!(
+                "{NAME}: `config` must be the path of a configuration file"
+            ))),
+        }
+        match crate::config::parse_json(&serde_json::Value::Object(keys), NAME) {
+            Ok((config, keys)) => {
+                let (warnings, error) = cli_config::validate(&config);
+                notices.extend(warnings.into_iter().map(Notice::Warning));
+                if let Some(error) = error {
+                    notices.push(Notice::SettingsError(error));
+                } else if !keys.is_empty() {
+                    settings.overrides = Some(Arc::new((config, keys)));
+                }
+            }
+            Err(error) => notices.push(Notice::SettingsError(error.to_string())),
+        }
+        (settings, notices)
+    }
+
+    /// The configuration a document gets from `file`'s configuration: these settings over it.
+    fn apply(&self, file: Arc<Config>) -> Arc<Config> {
+        match &self.overrides {
+            Some(overrides) => {
+                let mut config = (*file).clone();
+                config.overlay(&overrides.0, &overrides.1);
+                Arc::new(config)
+            }
+            None => file,
+        }
+    }
 }
 
 /// A loaded configuration file and the modification time it was read at.
@@ -57,10 +126,12 @@ struct Loaded {
     notices: Vec<Notice>,
 }
 
-/// The configuration files read so far, and the notices already shown.
+/// The configuration files read so far, the editor's settings, and the notices already
+/// shown.
 #[derive(Default)]
 pub struct Configs {
     loaded: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
+    editor: Mutex<EditorSettings>,
     shown: Mutex<HashSet<Notice>>,
 }
 
@@ -114,32 +185,55 @@ impl Configs {
         loaded
     }
 
+    /// Uses the settings the editor sent from now on; the notices about them not shown yet.
+    pub fn set_editor_settings(&self, value: &serde_json::Value) -> Vec<Notice> {
+        let (settings, mut notices) = EditorSettings::read(value);
+        *self.editor.lock().unwrap_or_else(PoisonError::into_inner) = settings;
+        let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
+        notices.retain(|n| shown.insert(n.clone()));
+        notices
+    }
+
     /// What the document at `uri` is checked with, and the notices not shown yet. A
-    /// document without a local path (an unsaved buffer) gets the defaults and no build
-    /// context.
+    /// document without a local path (an unsaved buffer) gets no build context, and the
+    /// configuration file the editor names, if any.
     pub fn resolve(&self, uri: &lsp::Uri) -> (Resolved, Vec<Notice>) {
+        let editor = self
+            .editor
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let config_of = |found: Option<&std::path::Path>| match found {
+            Some(found) => {
+                let loaded = self.load(found);
+                (loaded.config.clone(), loaded.notices.clone())
+            }
+            None => (Arc::new(Config::default()), Vec::new()),
+        };
         let Some(file) = super::convert::file_path(uri) else {
-            return (
+            let (config, notices) = config_of(editor.config_file.as_deref());
+            return self.unseen(
                 Resolved {
-                    config: Arc::new(Config::default()),
+                    config: editor.apply(config),
                     path: "Dockerfile".to_string(),
                     ignore_file: IgnoreFile::Unknown,
                 },
-                Vec::new(),
+                notices,
             );
         };
         let display = file.file_name().map_or_else(
             || "Dockerfile".to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let (found, path) = cli_config::locate(&file, &display);
-        let (config, mut notices) = match found {
-            Some(found) => {
-                let loaded = self.load(&found);
-                (loaded.config.clone(), loaded.notices.clone())
-            }
-            None => (Arc::new(Config::default()), Vec::new()),
+        let (found, path) = match &editor.config_file {
+            Some(config_file) => (
+                Some(config_file.clone()),
+                cli_config::path_for_config(config_file, &file),
+            ),
+            None => cli_config::locate(&file, &display),
         };
+        let (config, mut notices) = config_of(found.as_deref());
+        let config = editor.apply(config);
         let ignore_file = match context::ignore_file_of(&file, config.engine.unwrap_or_default()) {
             Ok(ignore_file) => ignore_file,
             Err(e) => {
@@ -150,9 +244,7 @@ impl Configs {
                 IgnoreFile::Unknown
             }
         };
-        let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
-        notices.retain(|n| shown.insert(n.clone()));
-        (
+        self.unseen(
             Resolved {
                 config,
                 path,
@@ -160,6 +252,13 @@ impl Configs {
             },
             notices,
         )
+    }
+
+    /// `resolved`, with those of `notices` not shown before.
+    fn unseen(&self, resolved: Resolved, mut notices: Vec<Notice>) -> (Resolved, Vec<Notice>) {
+        let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
+        notices.retain(|n| shown.insert(n.clone()));
+        (resolved, notices)
     }
 }
 
