@@ -1200,6 +1200,32 @@ async fn heredoc_names_navigate_highlight_and_rename() {
 }
 
 #[tokio::test]
+async fn folding_ranges_respect_the_clients_limit() {
+    let mut client = Client::start(Engine::default());
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null,
+                "capabilities": {"textDocument": {"foldingRange": {"rangeLimit": 1}}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client
+        .open(URI, "# a\n# b\nFROM alpine:3.20\nRUN <<EOF\necho hi\nEOF\n")
+        .await;
+    let folds = client
+        .request(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(
+        folds["result"],
+        json!([{"startLine": 0, "endLine": 1, "kind": "comment"}])
+    );
+}
+
+#[tokio::test]
 async fn outline_folding_semantic_tokens_and_signature_help() {
     let mut client = Client::start(Engine::default());
     client.initialize(None).await;

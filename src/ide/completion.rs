@@ -1,7 +1,8 @@
 //! Completion: instruction keywords (as snippets), the flags of each instruction and the keys
 //! and values of `--mount`, variables after `$` and `${`, stage names after `FROM` and
-//! `--from=`, parser directives with `check=skip=` check names, pragma codes, and COPY/ADD
-//! source paths from a list of build-context files.
+//! `--from=`, parser directives with `check=skip=` check names, pragma codes, COPY/ADD
+//! source paths from a list of build-context files, and the working directory as a COPY/ADD
+//! destination.
 
 use serde::{Deserialize, Serialize};
 
@@ -392,10 +393,17 @@ impl Context<'_> {
             .iter()
             .map(|s| CompletionItem::plain(*s, CompletionKind::Value, replace))
             .collect(),
-            SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR
-                if !before.iter().any(|w| w.starts_with("--from")) =>
-            {
-                self.paths(typed)
+            SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR => {
+                let mut items = if before.iter().any(|w| w.starts_with("--from")) {
+                    Vec::new()
+                } else {
+                    self.paths(typed)
+                };
+                // After a source, the destination may be the working directory.
+                if !positional.is_empty() {
+                    items.extend(self.working_directory(replace));
+                }
+                items
             }
             _ => Vec::new(),
         };
@@ -403,6 +411,37 @@ impl Context<'_> {
             items.extend(self.flags("", &before));
         }
         items
+    }
+
+    /// The stage's working directory where the instruction is, as a destination folder:
+    /// the last WORKDIR before it, as the builder resolves it. Nothing in an ONBUILD
+    /// trigger, which runs in another build.
+    fn working_directory(&self, replace: TextRange) -> Vec<CompletionItem> {
+        if self.kind != self.instruction.kind() {
+            return Vec::new();
+        }
+        let start = self.instruction.range().start;
+        let Some(stage) = crate::ide::scope::stage_at(self.analysis, start) else {
+            return Vec::new();
+        };
+        let Some(dir) = stage
+            .layers
+            .iter()
+            .rfind(|l| l.kind == SyntaxKind::WORKDIR_INSTR && l.range.end <= start)
+            .and_then(|l| l.destination.as_ref())
+            .and_then(crate::semantic::expand::Value::known)
+        else {
+            return Vec::new();
+        };
+        let folder = if dir.ends_with('/') {
+            dir
+        } else {
+            format!("{dir}/")
+        };
+        vec![
+            CompletionItem::plain(folder, CompletionKind::Folder, replace)
+                .detail("the working directory (WORKDIR)"),
+        ]
     }
 
     /// Variables after `$` or `${` at the end of `typed`.
@@ -772,6 +811,33 @@ mod tests {
             }
             .text(),
             None
+        );
+    }
+
+    #[test]
+    fn the_working_directory_as_destination() {
+        let source = "FROM a\nARG APP=srv\nWORKDIR /$APP\nWORKDIR web\nCOPY package.json |\nFROM b\nCOPY x |\n";
+        let first = source.find('|').unwrap();
+        let clean = source.replacen('|', "", 1);
+        let items = completions(&clean.replacen('|', "", 1), to_u32(first), &[]);
+        let folders: Vec<&str> = items
+            .iter()
+            .filter(|i| i.kind == CompletionKind::Folder)
+            .map(|i| i.label.as_str())
+            .collect();
+        assert_eq!(folders, ["/srv/web/"]);
+        // Another stage without WORKDIR; no destination before the source.
+        assert!(
+            labels("FROM a\nWORKDIR /app\nFROM b\nCOPY x |")
+                .iter()
+                .all(|l| l != "/app/")
+        );
+        assert!(!labels("FROM a\nWORKDIR /app\nCOPY |").contains(&"/app/".to_string()));
+        // A directory only known at build time is not proposed.
+        assert!(
+            !labels("FROM a\nARG D\nWORKDIR $D\nCOPY x |")
+                .iter()
+                .any(|l| l.starts_with('/'))
         );
     }
 

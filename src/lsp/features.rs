@@ -114,10 +114,11 @@ pub fn document_symbols(snapshot: &Snapshot) -> Vec<lsp::DocumentSymbol> {
         .collect()
 }
 
-/// Folding ranges by lines. A range ending at the start of a line (after its line break)
-/// ends on the line before.
+/// Folding ranges by lines, at most `limit` of them (the client's `rangeLimit`), the first
+/// in the text kept. A range ending at the start of a line (after its line break) ends on
+/// the line before.
 #[must_use]
-pub fn folding_ranges(snapshot: &Snapshot) -> Vec<lsp::FoldingRange> {
+pub fn folding_ranges(snapshot: &Snapshot, limit: usize) -> Vec<lsp::FoldingRange> {
     let index = snapshot.index();
     ide::folding_ranges(&snapshot.text)
         .into_iter()
@@ -140,6 +141,7 @@ pub fn folding_ranges(snapshot: &Snapshot) -> Vec<lsp::FoldingRange> {
                 collapsed_text: None,
             })
         })
+        .take(limit)
         .collect()
 }
 
@@ -538,13 +540,14 @@ mod tests {
     #[test]
     fn folds_span_the_lines_of_comment_blocks_stages_and_heredocs() {
         let text = "# a\n# b\nFROM x\nRUN <<EOF\necho hi\nEOF\n";
-        let folds = folding_ranges(&snapshot(text, Encoding::Utf16));
-        assert_eq!(
-            folds
+        let lines = |limit| {
+            folding_ranges(&snapshot(text, Encoding::Utf16), limit)
                 .iter()
                 .map(|f| (f.start_line, f.end_line))
-                .collect::<Vec<_>>(),
-            [(0, 1), (2, 5), (3, 5)]
-        );
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(usize::MAX), [(0, 1), (2, 5), (3, 5)]);
+        // The client's `rangeLimit`: the first ones in the text.
+        assert_eq!(lines(2), [(0, 1), (2, 5)]);
     }
 }

@@ -4,7 +4,7 @@
 //! cancelled while the core runs and a panic becomes a message instead of a crash.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tower_lsp_server::gen_lsp_types as lsp;
@@ -46,6 +46,8 @@ struct Shared {
     encoding: Mutex<Encoding>,
     /// Whether the client lets the server register file watchers.
     can_watch_files: AtomicBool,
+    /// How many folding ranges the client takes (`rangeLimit`).
+    folding_limit: AtomicUsize,
     /// Whether the client answers `workspace/configuration`.
     can_pull_settings: AtomicBool,
     /// Whether the client sent settings in `initializationOptions`.
@@ -147,6 +149,7 @@ impl Server {
                 encoding: Mutex::new(Encoding::default()),
                 can_watch_files: AtomicBool::new(false),
                 can_pull_settings: AtomicBool::new(false),
+                folding_limit: AtomicUsize::new(usize::MAX),
                 got_initial_settings: AtomicBool::new(false),
                 initial_notices: Mutex::new(Vec::new()),
                 publishing: tokio::sync::Mutex::new(()),
@@ -360,6 +363,17 @@ impl LanguageServer for Server {
         self.shared
             .can_pull_settings
             .store(can_pull_settings, Ordering::Relaxed);
+        if let Some(limit) = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.folding_range.as_ref())
+            .and_then(|f| f.range_limit)
+        {
+            self.shared
+                .folding_limit
+                .store(limit as usize, Ordering::Relaxed);
+        }
         if let Some(options) = &params.initialization_options {
             let notices = self.shared.configs.set_editor_settings(options);
             *self
@@ -740,7 +754,7 @@ impl LanguageServer for Server {
         self.on_document(
             &params.text_document.uri,
             "computing folding ranges",
-            |s, _| features::folding_ranges(s),
+            |s, shared| features::folding_ranges(s, shared.folding_limit.load(Ordering::Relaxed)),
         )
         .await
     }
