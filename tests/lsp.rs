@@ -933,7 +933,7 @@ async fn initialize_advertises_the_editor_features() {
     );
     assert_eq!(
         capabilities["signatureHelpProvider"]["triggerCharacters"],
-        json!([" "])
+        json!([" ", "-", "=", "[", ","])
     );
     let tokens = &capabilities["semanticTokensProvider"];
     assert_eq!(tokens["full"], true);

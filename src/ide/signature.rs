@@ -147,6 +147,15 @@ mod tests {
             active("FROM a\nCMD [\"a\", |").as_deref(),
             Some("[\"executable\", \"param\"...]")
         );
+        // Right after the characters that ask again: `[`, `=`.
+        assert_eq!(
+            active("FROM a\nCMD [|").as_deref(),
+            Some("[\"executable\", \"param\"...]")
+        );
+        assert_eq!(
+            active("FROM a\nFROM --platform=|").as_deref(),
+            Some("[--platform=<platform>]")
+        );
         assert_eq!(
             active("FROM a\nONBUILD COPY |").as_deref(),
             Some("<src>...")

@@ -16,8 +16,9 @@ use crate::syntax::TextRange;
 /// Characters after which clients ask for completions again.
 pub const COMPLETION_TRIGGERS: &[&str] = &["$", "{", "-", "=", "/", ",", " "];
 
-/// Characters after which clients ask for signature help.
-pub const SIGNATURE_TRIGGERS: &[&str] = &[" "];
+/// Characters after which clients ask for signature help: the start of the next argument,
+/// of a flag or its value, and of an exec form or its next element.
+pub const SIGNATURE_TRIGGERS: &[&str] = &[" ", "-", "=", "[", ","];
 
 /// The semantic token types, in the order of [`token_type`]'s indices.
 pub const TOKEN_TYPES: &[&str] = &[
