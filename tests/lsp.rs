@@ -1354,6 +1354,15 @@ async fn completion_documentation_is_resolved_lazily() {
         assert_eq!(resolved["textEdit"], item["textEdit"]);
         assert_eq!(resolved["label"], item["label"]);
     }
+    // Deprecated instructions are tagged so.
+    let items = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": doc, "position": at(3, 0)}),
+        )
+        .await;
+    assert_eq!(find(&items["result"], "MAINTAINER")["tags"], json!([1]));
+    assert!(find(&items["result"], "RUN").get("tags").is_none());
     // An item with data the server does not know comes back unchanged.
     let foreign = json!({"label": "x", "data": {"doc": "nothing"}});
     let resolved = client

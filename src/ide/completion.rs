@@ -87,6 +87,8 @@ pub struct CompletionItem {
     pub insert_text: String,
     /// Whether `insert_text` is a snippet with `${1:placeholder}` tab stops.
     pub snippet: bool,
+    /// Whether Docker deprecates it (MAINTAINER).
+    pub deprecated: bool,
     /// The range replaced: the part of the word typed before the cursor.
     pub replace: TextRange,
 }
@@ -101,6 +103,7 @@ impl CompletionItem {
             detail: None,
             documentation: None,
             snippet: false,
+            deprecated: false,
             replace,
         }
     }
@@ -216,7 +219,7 @@ fn keywords(replace: TextRange, in_onbuild: bool) -> Vec<CompletionItem> {
                         | SyntaxKind::MAINTAINER_INSTR
                 )
         })
-        .map(|(_, doc)| CompletionItem {
+        .map(|(kind, doc)| CompletionItem {
             label: doc.keyword.to_string(),
             kind: CompletionKind::Keyword,
             detail: Some(doc.syntax[0].to_string()),
@@ -225,6 +228,7 @@ fn keywords(replace: TextRange, in_onbuild: bool) -> Vec<CompletionItem> {
             }),
             insert_text: doc.snippet.to_string(),
             snippet: true,
+            deprecated: *kind == SyntaxKind::MAINTAINER_INSTR,
             replace,
         })
         .collect()
@@ -635,6 +639,14 @@ mod tests {
         (source, items)
     }
 
+    fn labels_and(marked: &str, label: &str) -> CompletionItem {
+        complete(marked, &[])
+            .1
+            .into_iter()
+            .find(|i| i.label == label)
+            .unwrap_or_else(|| panic!("{label} in {marked}"))
+    }
+
     fn labels(marked: &str) -> Vec<String> {
         complete(marked, &[])
             .1
@@ -650,6 +662,9 @@ mod tests {
         assert!(run.snippet);
         assert_eq!(run.insert_text, "RUN ${1:command}");
         assert_eq!(&source[run.replace.as_usize()], "RU");
+        assert!(!run.deprecated);
+        let maintainer = labels_and("FROM a\n|", "MAINTAINER");
+        assert!(maintainer.deprecated);
         assert_eq!(items.len(), 18);
         assert_eq!(labels("FROM a\n|").len(), 18);
         assert_eq!(labels("|").len(), 18);

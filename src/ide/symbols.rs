@@ -29,6 +29,8 @@ pub struct Symbol {
     pub range: TextRange,
     /// The part to select when the symbol is picked (a name, a keyword).
     pub selection_range: TextRange,
+    /// An instruction Docker deprecates (MAINTAINER).
+    pub deprecated: bool,
     pub children: Vec<Symbol>,
 }
 
@@ -48,6 +50,7 @@ pub fn document_symbols(source: &str) -> Vec<Symbol> {
             kind: SymbolKind::Directive,
             range: d.range(),
             selection_range: d.range(),
+            deprecated: false,
             children: Vec::new(),
         })
         .collect();
@@ -93,6 +96,7 @@ fn stage_symbol(from: Instruction<'_>, index: usize) -> Symbol {
         kind: SymbolKind::Stage,
         range: from.range(),
         selection_range,
+        deprecated: false,
         children: Vec::new(),
     }
 }
@@ -133,6 +137,7 @@ fn instruction_symbol(instruction: Instruction<'_>) -> Symbol {
                     kind: SymbolKind::Variable,
                     range: pair.range(),
                     selection_range: key.range(),
+                    deprecated: false,
                     children: Vec::new(),
                 })
             })
@@ -145,6 +150,7 @@ fn instruction_symbol(instruction: Instruction<'_>) -> Symbol {
         kind: SymbolKind::Instruction,
         range: instruction.range(),
         selection_range: instruction.keyword_range().unwrap_or(instruction.range()),
+        deprecated: instruction.kind() == SyntaxKind::MAINTAINER_INSTR,
         children,
     }
 }

@@ -98,7 +98,7 @@ fn symbol(index: &LineIndex<'_>, s: ide::Symbol, encoding: Encoding) -> lsp::Doc
         name: s.name,
         detail: s.detail,
         kind,
-        tags: None,
+        tags: s.deprecated.then(|| vec![lsp::SymbolTag::Deprecated]),
         deprecated: None,
         range: convert::range(index, s.range, encoding),
         selection_range: convert::range(index, s.selection_range, encoding),
@@ -285,6 +285,9 @@ pub fn completions(
         .map(|c| lsp::CompletionItem {
             label: c.label,
             kind: Some(completion_kind(c.kind)),
+            tags: c
+                .deprecated
+                .then(|| vec![lsp::CompletionItemTag::Deprecated]),
             detail: c.detail,
             data: c.documentation.and_then(|d| serde_json::to_value(d).ok()),
             insert_text_format: Some(if c.snippet {
