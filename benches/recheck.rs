@@ -6,7 +6,8 @@
 //! The document is the 2,000-line Dockerfile of `bench/lsp_session.py` (generated with
 //! `python3`), or the file named by `DFLINT_RECHECK_FILE`.
 //!
-//! Run with `cargo bench --bench recheck`.
+//! Run with `cargo bench --bench recheck`. It allocates with mimalloc, as the `dflint`
+//! binary does.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -18,6 +19,9 @@ use dflint::semantic::context::IgnoreFile;
 use dflint::semantic::{BuildOptions, evaluate};
 use dflint::syntax::parse;
 use dflint::{Settings, check_with};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const EDITS: usize = 300;
 

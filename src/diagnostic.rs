@@ -229,7 +229,18 @@ impl From<&SyntaxError> for Diagnostic {
             message: e.message.clone(),
             help: e.help.clone(),
             range: e.range,
-            fix: None,
+            // The file does not build as written, so no repair can be proven to keep its
+            // meaning: the parser's likely repair is unsafe.
+            fix: e.suggestion.as_ref().map(|s| {
+                crate::fix::Fix::new(
+                    s.title.clone(),
+                    crate::fix::Applicability::Unsafe,
+                    vec![crate::fix::Edit {
+                        range: s.range,
+                        replacement: s.replacement.clone(),
+                    }],
+                )
+            }),
             related: Vec::new(),
         }
     }

@@ -449,6 +449,42 @@ async fn quick_fix_and_ignore_round_trip() {
 }
 
 #[tokio::test]
+async fn syntax_errors_offer_the_likely_repair() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "# escape=x\nFROM alpine:3.20 az base\nCOPY --chwn=app é.txt /y/\nRUNN true\n";
+    client.open(URI, text).await;
+    // One cursor per error: the quick fix's title and the text after it.
+    for (cursor, title, expected) in [
+        (
+            at(0, 9),
+            "Change to `\\`, the default (unsafe)",
+            "# escape=\\\n",
+        ),
+        (
+            at(1, 18),
+            "Change to `AS` (unsafe)",
+            "FROM alpine:3.20 AS base\n",
+        ),
+        (
+            at(2, 7),
+            "Change to `--chown` (unsafe)",
+            "COPY --chown=app é.txt /y/\n",
+        ),
+        (at(3, 1), "Change to `RUN` (unsafe)", "RUN true\n"),
+    ] {
+        let range = json!({"start": cursor, "end": cursor});
+        let actions = client.code_actions(URI, range, Some(&["quickfix"])).await;
+        let fix = actions
+            .iter()
+            .find(|a| a["title"] == title)
+            .unwrap_or_else(|| panic!("{title} in {actions:?}"));
+        let fixed = apply(text, &edits_of(fix, URI), false);
+        assert!(fixed.contains(expected), "{fixed}");
+    }
+}
+
+#[tokio::test]
 async fn fix_all_is_the_cli_fix_and_serves_fix_on_save() {
     let mut client = Client::start(Engine::default());
     client.initialize(Some(&["utf-8"])).await;

@@ -12,6 +12,17 @@ pub struct SyntaxError {
     pub help: Option<String>,
     /// The smallest range that shows the problem.
     pub range: TextRange,
+    /// A likely repair, when the parser can tell what was meant.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A likely repair of a syntax error: one replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What the repair does, imperative: "Change to `--chown`".
+    pub title: String,
+    pub range: TextRange,
+    pub replacement: String,
 }
 
 impl SyntaxError {
@@ -21,6 +32,7 @@ impl SyntaxError {
             message: message.into(),
             help: None,
             range,
+            suggestion: None,
         }
     }
 

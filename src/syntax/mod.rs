@@ -9,7 +9,7 @@ mod parser;
 mod text;
 mod tree;
 
-pub use error::{SyntaxError, SyntaxErrorCode};
+pub use error::{Suggestion, SyntaxError, SyntaxErrorCode};
 pub(crate) use grammar::flags::{FlagType, MOUNT_KEYS, MOUNT_TYPES, allowed_flags};
 pub use grammar::json::decode_string as decode_json_string;
 pub use grammar::word::unquote;

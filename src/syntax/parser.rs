@@ -223,11 +223,19 @@ impl<'s> FileParser<'s> {
                 match &self.src[start + d.value.0..start + d.value.1] {
                     "\\" => self.escape = '\\',
                     "`" => self.escape = '`',
-                    other => self.errors.push(SyntaxError::new(
-                        SyntaxErrorCode::InvalidEscapeDirective,
-                        at(d.value),
-                        format!("invalid escape token '{other}' does not match ` or \\"),
-                    )),
+                    other => {
+                        let mut error = SyntaxError::new(
+                            SyntaxErrorCode::InvalidEscapeDirective,
+                            at(d.value),
+                            format!("invalid escape token '{other}' does not match ` or \\"),
+                        );
+                        error.suggestion = Some(crate::syntax::Suggestion {
+                            title: "Change to `\\`, the default".to_string(),
+                            range: at(d.value),
+                            replacement: "\\".to_string(),
+                        });
+                        self.errors.push(error);
+                    }
                 }
             }
             seen.push(key);
@@ -350,6 +358,15 @@ impl<'s> FileParser<'s> {
         for e in shape.errors {
             let mut error = SyntaxError::new(e.code, map.src_range(e.start, e.end), e.message);
             error.help = e.help;
+            // Only where the text replaced is on one line, as written.
+            error.suggestion = e.suggestion.and_then(|(start, end, replacement, title)| {
+                let range = map.src_range(start, end);
+                (range.len() == end - start).then_some(crate::syntax::Suggestion {
+                    title,
+                    range,
+                    replacement,
+                })
+            });
             self.errors.push(error);
         }
         let mut newline = final_newline;

@@ -34,6 +34,9 @@ pub(crate) struct LineError {
     pub end: u32,
     pub message: String,
     pub help: Option<String>,
+    /// A likely repair: the range to replace (joined coordinates), its replacement and
+    /// what it does.
+    pub suggestion: Option<(u32, u32, String, String)>,
 }
 
 /// A heredoc announced on the line, whose body follows the line.
@@ -124,6 +127,7 @@ impl<'a> LineParser<'a> {
             end: to_u32(end),
             message,
             help: None,
+            suggestion: None,
         });
     }
 
@@ -141,7 +145,15 @@ impl<'a> LineParser<'a> {
             end: to_u32(end),
             message,
             help: Some(help),
+            suggestion: None,
         });
+    }
+
+    /// Gives the error reported last a likely repair: `replacement` for `start..end`.
+    fn suggest(&mut self, start: usize, end: usize, replacement: &str, title: String) {
+        if let Some(error) = self.errors.last_mut() {
+            error.suggestion = Some((to_u32(start), to_u32(end), replacement.to_string(), title));
+        }
     }
 
     /// Emits white space at the current position, up to `end`.
@@ -221,13 +233,16 @@ impl<'a> LineParser<'a> {
                 format!("unknown instruction: {keyword}")
             };
             match suggest(keyword, super::kind::INSTRUCTIONS.iter().map(|(n, _)| *n)) {
-                Some(s) => self.error_with_help(
-                    SyntaxErrorCode::UnknownInstruction,
-                    start,
-                    keyword_end,
-                    format!("{message} (did you mean {s}?)"),
-                    format!("did you mean `{s}`?"),
-                ),
+                Some(s) => {
+                    self.error_with_help(
+                        SyntaxErrorCode::UnknownInstruction,
+                        start,
+                        keyword_end,
+                        format!("{message} (did you mean {s}?)"),
+                        format!("did you mean `{s}`?"),
+                    );
+                    self.suggest(start, keyword_end, s, format!("Change to `{s}`"));
+                }
                 None => self.error(
                     SyntaxErrorCode::UnknownInstruction,
                     start,
@@ -306,13 +321,16 @@ impl<'a> LineParser<'a> {
             let Some(&(_, flag_type)) = allowed.iter().find(|(n, _)| *n == name) else {
                 let message = format!("unknown flag: {name}");
                 match suggest(name, allowed.iter().map(|(n, _)| *n)) {
-                    Some(s) => self.error_with_help(
-                        SyntaxErrorCode::UnknownFlag,
-                        word_start,
-                        name_end,
-                        format!("{message} (did you mean {s}?)"),
-                        format!("did you mean `--{s}`?"),
-                    ),
+                    Some(s) => {
+                        self.error_with_help(
+                            SyntaxErrorCode::UnknownFlag,
+                            word_start,
+                            name_end,
+                            format!("{message} (did you mean {s}?)"),
+                            format!("did you mean `--{s}`?"),
+                        );
+                        self.suggest(word_start + 2, name_end, s, format!("Change to `--{s}`"));
+                    }
                     None => self.error(SyntaxErrorCode::UnknownFlag, word_start, name_end, message),
                 }
                 continue;
@@ -393,13 +411,18 @@ impl<'a> LineParser<'a> {
                         flags::MountPart::Field => (field_start, field_end),
                     };
                     match problem.suggestion {
-                        Some(s) => self.error_with_help(
-                            SyntaxErrorCode::InvalidFlagValue,
-                            start,
-                            end,
-                            format!("{} (did you mean {s}?)", problem.message),
-                            format!("did you mean `{s}`?"),
-                        ),
+                        Some(s) => {
+                            self.error_with_help(
+                                SyntaxErrorCode::InvalidFlagValue,
+                                start,
+                                end,
+                                format!("{} (did you mean {s}?)", problem.message),
+                                format!("did you mean `{s}`?"),
+                            );
+                            if problem.part != flags::MountPart::Field {
+                                self.suggest(start, end, s, format!("Change to `{s}`"));
+                            }
+                        }
                         None => self.error(
                             SyntaxErrorCode::InvalidFlagValue,
                             start,
@@ -559,6 +582,9 @@ impl<'a> LineParser<'a> {
                     &self.text[image_start..image_end]
                 ),
             );
+            if words.len() == 3 {
+                self.suggest(words[1].0, words[1].1, "AS", "Change to `AS`".to_string());
+            }
             for &(_, w_end) in &words[1..] {
                 self.whitespace(end);
                 self.word(w_end, false);
@@ -876,6 +902,7 @@ impl<'a> LineParser<'a> {
                         end,
                         "HEALTHCHECK NONE takes no arguments".into(),
                     );
+                    self.suggest(type_end, end, "", "Remove the arguments".to_string());
                 }
             }
             "CMD" => {
