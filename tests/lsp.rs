@@ -966,6 +966,10 @@ async fn initialize_advertises_the_editor_features() {
             .as_array()
             .unwrap()
             .contains(&json!("$"))
+            && capabilities["completionProvider"]["triggerCharacters"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(":"))
     );
     assert_eq!(
         capabilities["signatureHelpProvider"]["triggerCharacters"],
@@ -1405,6 +1409,26 @@ async fn completion_documentation_is_resolved_lazily() {
         .request("completionItem/resolve", foreign.clone())
         .await;
     assert_eq!(resolved["result"], foreign);
+}
+
+#[tokio::test]
+async fn image_tags_complete_from_the_other_stages() {
+    let mut client = Client::start(Engine::default());
+    client.initialize(None).await;
+    let text = "FROM golang:1.23-bookworm AS build\nFROM golang:";
+    client.open(URI, text).await;
+    let items = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": at(1, 12)}),
+        )
+        .await;
+    assert_eq!(
+        items["result"],
+        json!([{"label": "1.23-bookworm", "kind": 12, "detail": "the tag of stage build",
+            "insertTextFormat": 1,
+            "textEdit": {"range": span((1, 12), (1, 12)), "newText": "1.23-bookworm"}}])
+    );
 }
 
 #[tokio::test]

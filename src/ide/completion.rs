@@ -1,8 +1,8 @@
 //! Completion: instruction keywords (as snippets), the flags of each instruction and the keys
 //! and values of `--mount`, variables after `$` and `${`, stage names after `FROM` and
-//! `--from=`, parser directives with `check=skip=` check names, pragma codes, COPY/ADD
-//! source paths from a list of build-context files, and the working directory as a COPY/ADD
-//! destination.
+//! `--from=`, the tags other stages use after `FROM image:`, parser directives with
+//! `check=skip=` check names, pragma codes, COPY/ADD source paths from a list of
+//! build-context files, and the working directory as a COPY/ADD destination.
 
 use serde::{Deserialize, Serialize};
 
@@ -376,6 +376,7 @@ impl Context<'_> {
         let positional: Vec<&&str> = before.iter().filter(|w| !w.starts_with("--")).collect();
         let mut items = match self.kind {
             SyntaxKind::FROM_INSTR => match positional.len() {
+                0 if typed.contains(':') => self.image_tags(typed),
                 0 => self.stage_names(replace, true),
                 1 => vec![
                     CompletionItem::plain("AS", CompletionKind::Keyword, replace)
@@ -596,6 +597,40 @@ impl Context<'_> {
             items.push(
                 CompletionItem::plain("scratch", CompletionKind::Value, replace)
                     .detail("an empty image"),
+            );
+        }
+        items
+    }
+
+    /// After `FROM image:`, the tags the other stages of the file build that image from
+    /// (as the builder expands them), so that stages stay on one version. No registry is
+    /// asked: completion works offline.
+    fn image_tags(&self, typed: &str) -> Vec<CompletionItem> {
+        use crate::semantic::Base;
+        use crate::semantic::image_ref::ImageRef;
+        let Some((image, tag)) = typed.rsplit_once(':') else {
+            return Vec::new();
+        };
+        let Ok(wanted) = ImageRef::parse(image) else {
+            return Vec::new();
+        };
+        let replace = word_range(self.source, self.offset, tag);
+        let here = self.instruction.range();
+        let mut items: Vec<CompletionItem> = Vec::new();
+        for stage in &self.analysis.build.stages {
+            let Base::Image(used) = &stage.base else {
+                continue;
+            };
+            let Some(used_tag) = used.tag() else { continue };
+            if stage.from_range == here
+                || used.name() != wanted.name()
+                || items.iter().any(|i| i.label == used_tag)
+            {
+                continue;
+            }
+            items.push(
+                CompletionItem::plain(used_tag, CompletionKind::Value, replace)
+                    .detail(format!("the tag of stage {}", stage.label())),
             );
         }
         items
@@ -854,6 +889,20 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with('/'))
         );
+    }
+
+    #[test]
+    fn image_tags_the_file_already_uses() {
+        let source = "ARG V=20.11\nFROM node:${V}-alpine AS build\nFROM docker.io/library/node:20-slim\n\
+FROM python:3.12\nFROM node:2|\n";
+        let (source, items) = complete(source, &[]);
+        let found: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| (i.label.as_str(), &source[i.replace.as_usize()]))
+            .collect();
+        // Expanded as the builder does; the same image however it is written.
+        assert_eq!(found, [("20.11-alpine", "2"), ("20-slim", "2")]);
+        assert!(labels("FROM node:20\nFROM ubuntu:|").is_empty());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::ide;
 use crate::syntax::TextRange;
 
 /// Characters after which clients ask for completions again.
-pub const COMPLETION_TRIGGERS: &[&str] = &["$", "{", "-", "=", "/", ",", " "];
+pub const COMPLETION_TRIGGERS: &[&str] = &["$", "{", "-", "=", "/", ",", " ", ":"];
 
 /// Characters after which clients ask for signature help: the start of the next argument,
 /// of a flag or its value, and of an exec form or its next element.
