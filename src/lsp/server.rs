@@ -50,10 +50,9 @@ struct Shared {
     folding_limit: AtomicUsize,
     /// Whether the client answers `workspace/configuration`.
     can_pull_settings: AtomicBool,
-    /// Whether the client sent settings in `initializationOptions`.
-    got_initial_settings: AtomicBool,
-    /// Notices about the settings read at initialization, shown once initialized.
-    initial_notices: Mutex<Vec<Notice>>,
+    /// The notices about the settings sent in `initializationOptions`, shown once
+    /// initialized; `None` when none were sent.
+    initial_settings: Mutex<Option<Vec<Notice>>>,
     /// Held from the last version check to the end of sending diagnostics, so that the
     /// diagnostics of an older version are never sent after those of a newer one.
     publishing: tokio::sync::Mutex<()>,
@@ -150,8 +149,7 @@ impl Server {
                 can_watch_files: AtomicBool::new(false),
                 can_pull_settings: AtomicBool::new(false),
                 folding_limit: AtomicUsize::new(usize::MAX),
-                got_initial_settings: AtomicBool::new(false),
-                initial_notices: Mutex::new(Vec::new()),
+                initial_settings: Mutex::new(None),
                 publishing: tokio::sync::Mutex::new(()),
             }),
         }
@@ -188,29 +186,22 @@ impl Server {
 
     async fn show_notices(&self, notices: Vec<Notice>) {
         for notice in notices {
-            match notice {
-                Notice::Error(e) => {
-                    self.client
-                        .show_message(
-                            lsp::MessageType::Error,
-                            format!("dflint: {e}; using the default configuration"),
-                        )
-                        .await;
-                }
-                Notice::SettingsError(e) => {
-                    self.client
-                        .show_message(
-                            lsp::MessageType::Error,
-                            format!("dflint: {e}; these settings are not used"),
-                        )
-                        .await;
-                }
+            let (error, consequence) = match notice {
+                Notice::Error(e) => (e, "using the default configuration"),
+                Notice::SettingsError(e) => (e, "these settings are not used"),
                 Notice::Warning(w) => {
                     self.client
                         .log_message(lsp::MessageType::Warning, format!("dflint: {w}"))
                         .await;
+                    continue;
                 }
-            }
+            };
+            self.client
+                .show_message(
+                    lsp::MessageType::Error,
+                    format!("dflint: {error}; {consequence}"),
+                )
+                .await;
         }
     }
 
@@ -378,12 +369,9 @@ impl LanguageServer for Server {
             let notices = self.shared.configs.set_editor_settings(options);
             *self
                 .shared
-                .initial_notices
+                .initial_settings
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = notices;
-            self.shared
-                .got_initial_settings
-                .store(true, Ordering::Relaxed);
+                .unwrap_or_else(PoisonError::into_inner) = Some(notices);
         }
         *self
             .shared
@@ -461,22 +449,20 @@ impl LanguageServer for Server {
         })
     }
 
-    /// Asks the client to watch the files that change how documents are checked, when it
-    /// allows that. The request runs apart so that documents are served meanwhile.
     /// Shows what was wrong with the initial settings, asks for the settings when none came
     /// with `initialize`, and asks the client to watch the files that change how documents
     /// are checked, when it allows that. The requests run apart so that documents are
     /// served meanwhile.
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let notices = std::mem::take(
-            &mut *self
-                .shared
-                .initial_notices
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-        self.show_notices(notices).await;
-        if !self.shared.got_initial_settings.load(Ordering::Relaxed) {
+        let initial = self
+            .shared
+            .initial_settings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(notices) = initial {
+            self.show_notices(notices).await;
+        } else {
             let server = self.clone();
             tokio::spawn(async move {
                 if server.pull_settings().await {

@@ -187,11 +187,9 @@ impl Configs {
 
     /// Uses the settings the editor sent from now on; the notices about them not shown yet.
     pub fn set_editor_settings(&self, value: &serde_json::Value) -> Vec<Notice> {
-        let (settings, mut notices) = EditorSettings::read(value);
+        let (settings, notices) = EditorSettings::read(value);
         *self.editor.lock().unwrap_or_else(PoisonError::into_inner) = settings;
-        let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
-        notices.retain(|n| shown.insert(n.clone()));
-        notices
+        self.unseen(notices)
     }
 
     /// What the document at `uri` is checked with, and the notices not shown yet. A
@@ -212,14 +210,12 @@ impl Configs {
         };
         let Some(file) = super::convert::file_path(uri) else {
             let (config, notices) = config_of(editor.config_file.as_deref());
-            return self.unseen(
-                Resolved {
-                    config: editor.apply(config),
-                    path: "Dockerfile".to_string(),
-                    ignore_file: IgnoreFile::Unknown,
-                },
-                notices,
-            );
+            let resolved = Resolved {
+                config: editor.apply(config),
+                path: "Dockerfile".to_string(),
+                ignore_file: IgnoreFile::Unknown,
+            };
+            return (resolved, self.unseen(notices));
         };
         let display = file.file_name().map_or_else(
             || "Dockerfile".to_string(),
@@ -244,21 +240,19 @@ impl Configs {
                 IgnoreFile::Unknown
             }
         };
-        self.unseen(
-            Resolved {
-                config,
-                path,
-                ignore_file,
-            },
-            notices,
-        )
+        let resolved = Resolved {
+            config,
+            path,
+            ignore_file,
+        };
+        (resolved, self.unseen(notices))
     }
 
-    /// `resolved`, with those of `notices` not shown before.
-    fn unseen(&self, resolved: Resolved, mut notices: Vec<Notice>) -> (Resolved, Vec<Notice>) {
+    /// Those of `notices` not shown before, now counted as shown.
+    fn unseen(&self, mut notices: Vec<Notice>) -> Vec<Notice> {
         let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
         notices.retain(|n| shown.insert(n.clone()));
-        (resolved, notices)
+        notices
     }
 }
 
