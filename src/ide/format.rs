@@ -84,28 +84,26 @@ pub fn on_type(source: &str, offset: u32, typed: char) -> Vec<Edit> {
     let offset = crate::ide::clamp(source, offset);
     let parsed = parse(source);
     let root = parsed.tree().root();
-    let continuation = root
+    let mut continuation = root
         .descendants_with_tokens()
         .filter_map(|e| e.as_node())
         .filter(|n| n.kind() == SyntaxKind::LINE_CONTINUATION);
-    let line_start = match typed {
+    // The continuation the keystroke made: the one ending where the new line starts, or
+    // the one the typed escape character starts.
+    let made = match typed {
         '\n' => {
             let start = source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
-            continuation
-                .filter(|n| n.range().end == crate::ide::to_u32(start))
-                .map(|n| n.range().end)
-                .next()
+            continuation.find(|n| n.range().end == crate::ide::to_u32(start))
         }
         _ => {
             let escape_at = offset.checked_sub(crate::ide::to_u32(typed.len_utf8()));
-            continuation
-                .filter(|n| Some(n.range().start) == escape_at)
-                .filter(|n| source[n.range().as_usize()].starts_with(typed))
-                .map(|n| n.range().end)
-                .next()
+            continuation.find(|n| {
+                Some(n.range().start) == escape_at
+                    && source[n.range().as_usize()].starts_with(typed)
+            })
         }
     };
-    let Some(start) = line_start else {
+    let Some(start) = made.map(|n| n.range().end) else {
         return Vec::new();
     };
     let rest = &source[start as usize..];

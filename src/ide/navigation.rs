@@ -13,7 +13,7 @@
 //! A heredoc's name is defined by its marker (`<<EOF`) and used once more by the line that
 //! ends its body; each heredoc is its own symbol, even when several share a name.
 
-use crate::ast::{Heredoc, HeredocMarker, Instruction, Word};
+use crate::ast::{Dockerfile, Heredoc, HeredocMarker, Instruction, Word};
 use crate::fix::Edit;
 use crate::ide::{Analysis, clamp, descendants};
 use crate::semantic::Base;
@@ -51,7 +51,8 @@ pub(crate) struct Occurrence {
     /// Exactly the name's text.
     pub range: TextRange,
     pub definition: Option<Definition>,
-    /// The stage it is in; `None` for the global scope (before the first FROM, FROM lines).
+    /// The stage it is in; `None` for the global scope (before the first FROM, FROM lines)
+    /// and for heredoc names, which need none.
     pub scope: Option<usize>,
     /// The range of the top-level instruction it is in.
     pub instruction: TextRange,
@@ -89,7 +90,6 @@ pub(crate) fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
     let mut earlier_stage_names: Vec<String> = Vec::new();
     let mut stage: Option<usize> = None;
     let mut next_stage = 0;
-    let mut heredocs = 0;
     for instruction in file.instructions() {
         let top = instruction.range();
         let mut push = |namespace, name: String, range, definition, scope| {
@@ -128,10 +128,22 @@ pub(crate) fn occurrences(analysis: &Analysis) -> Vec<Occurrence> {
         let mut current = Some(instruction);
         while let Some(i) = current {
             definitions(i, stage, &all_stage_names, &mut push);
-            heredoc_names(i, stage, escape, &mut heredocs, &mut push);
             current = i.onbuild_trigger();
         }
         variable_references(instruction, stage, escape, &mut push);
+    }
+    for (n, (top, marker, heredoc)) in heredocs(file).enumerate() {
+        let mut push = |namespace, name: String, range, definition, scope| {
+            out.push(Occurrence {
+                namespace,
+                name,
+                range,
+                definition,
+                scope,
+                instruction: top.range(),
+            });
+        };
+        heredoc_names(Namespace::Heredoc(n), marker, heredoc, escape, &mut push);
     }
     out.sort_by_key(|o| o.range);
     out
@@ -190,50 +202,58 @@ fn definitions(
     }
 }
 
-/// The names of an instruction's heredocs: the marker's (inside its quotes when the whole
-/// delimiter is quoted) and the terminator line's, without the tabs `<<-` removes. `count`
-/// numbers the heredocs of the document.
+/// Every heredoc of the document, ONBUILD triggers' included, with its marker and the
+/// top-level instruction it is in, in the order [`Namespace::Heredoc`] numbers them.
+fn heredocs(
+    file: Dockerfile<'_>,
+) -> impl Iterator<Item = (Instruction<'_>, HeredocMarker<'_>, Heredoc<'_>)> {
+    file.instructions().flat_map(|top| {
+        std::iter::successors(Some(top), |i| i.onbuild_trigger())
+            .flat_map(|i| i.heredoc_markers().zip(i.heredocs()))
+            .map(move |(marker, heredoc)| (top, marker, heredoc))
+    })
+}
+
+/// The name of one heredoc, `namespace`: the marker's (inside its quotes when the whole
+/// delimiter is quoted) and the terminator line's, without the tabs `<<-` removes.
 fn heredoc_names(
-    instruction: Instruction<'_>,
-    scope: Option<usize>,
+    namespace: Namespace,
+    marker: HeredocMarker<'_>,
+    heredoc: Heredoc<'_>,
     escape: char,
-    count: &mut usize,
     push: &mut Push<'_>,
 ) {
-    for (marker, heredoc) in instruction.heredoc_markers().zip(instruction.heredocs()) {
-        let namespace = Namespace::Heredoc(*count);
-        *count += 1;
-        let (Some(delimiter), Some(name)) = (
-            marker.syntax().child_token(SyntaxKind::HEREDOC_DELIMITER),
-            marker.name(escape),
-        ) else {
-            continue;
-        };
-        let text = delimiter.text();
-        let range = delimiter.range();
-        let quoted = text.len() == name.len() + 2
-            && (text.starts_with('"') && text.ends_with('"')
-                || text.starts_with('\'') && text.ends_with('\''));
-        let range = if quoted {
-            TextRange::new(range.start + 1, range.end - 1)
-        } else {
-            range
-        };
-        push(
-            namespace,
-            name.clone(),
-            range,
-            Some(Definition::Heredoc),
-            scope,
-        );
-        if let Some(end) = heredoc.syntax().child_token(SyntaxKind::HEREDOC_END) {
-            let line = end.text();
-            let tabs = crate::ide::to_u32(line.len() - line.trim_start_matches('\t').len());
-            let start = end.range().start + tabs;
-            let range = TextRange::new(start, start + crate::ide::to_u32(name.len()));
-            if range.end <= end.range().end {
-                push(namespace, name, range, None, scope);
-            }
+    let (Some(delimiter), Some(name)) = (
+        marker.syntax().child_token(SyntaxKind::HEREDOC_DELIMITER),
+        marker.name(escape),
+    ) else {
+        return;
+    };
+    let text = delimiter.text();
+    let range = delimiter.range();
+    let quoted = text.len() == name.len() + 2
+        && (text.starts_with('"') && text.ends_with('"')
+            || text.starts_with('\'') && text.ends_with('\''));
+    let range = if quoted {
+        TextRange::new(range.start + 1, range.end - 1)
+    } else {
+        range
+    };
+    // Heredoc names need no scope: each heredoc is its own namespace.
+    push(
+        namespace,
+        name.clone(),
+        range,
+        Some(Definition::Heredoc),
+        None,
+    );
+    if let Some(end) = heredoc.syntax().child_token(SyntaxKind::HEREDOC_END) {
+        let line = end.text();
+        let tabs = crate::ide::to_u32(line.len() - line.trim_start_matches('\t').len());
+        let start = end.range().start + tabs;
+        let range = TextRange::new(start, start + crate::ide::to_u32(name.len()));
+        if range.end <= end.range().end {
+            push(namespace, name, range, None, None);
         }
     }
 }
@@ -682,12 +702,9 @@ pub(crate) fn nth_heredoc(
     analysis: &Analysis,
     n: usize,
 ) -> Option<(HeredocMarker<'_>, Heredoc<'_>)> {
-    analysis
-        .file()?
-        .instructions()
-        .flat_map(|i| std::iter::successors(Some(i), |i| i.onbuild_trigger()))
-        .flat_map(|i| i.heredoc_markers().zip(i.heredocs()))
+    heredocs(analysis.file()?)
         .nth(n)
+        .map(|(_, marker, heredoc)| (marker, heredoc))
 }
 
 /// Whether a heredoc can be named `new_name`: a plain word, and no line of its body reads
