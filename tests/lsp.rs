@@ -58,6 +58,16 @@ impl Client {
         id
     }
 
+    /// Sends a request about a position of `document` (`{"uri": ...}`) and returns the
+    /// whole response.
+    async fn request_at(&mut self, method: &str, document: &Value, position: &Value) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": document, "position": position}),
+        )
+        .await
+    }
+
     /// Sends a request and returns the whole response (`result` or `error`).
     async fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.send_request(method, params).await;
@@ -219,7 +229,12 @@ fn apply(text: &str, edits: &[Value], utf8: bool) -> String {
 
 /// The edits of an action's workspace edit for `uri`.
 fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
-    action["edit"]["changes"][uri].as_array().unwrap().clone()
+    changes_of(&action["edit"], uri)
+}
+
+/// The edits of a workspace edit for `uri`.
+fn changes_of(edit: &Value, uri: &str) -> Vec<Value> {
+    edit["changes"][uri].as_array().unwrap().clone()
 }
 
 /// The diagnostics the server must publish for `text`: code and range.
@@ -1077,10 +1092,7 @@ async fn navigation_session(utf8: bool) {
     let located = |range: &Value| json!({"uri": URI, "range": range});
 
     let definition = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": doc, "position": cursor}),
-        )
+        .request_at("textDocument/definition", &doc, &cursor)
         .await;
     assert_eq!(definition["result"], json!([located(&declared)]));
 
@@ -1096,10 +1108,7 @@ async fn navigation_session(utf8: bool) {
     );
 
     let highlights = client
-        .request(
-            "textDocument/documentHighlight",
-            json!({"textDocument": doc, "position": cursor}),
-        )
+        .request_at("textDocument/documentHighlight", &doc, &cursor)
         .await;
     assert_eq!(
         highlights["result"],
@@ -1111,10 +1120,7 @@ async fn navigation_session(utf8: bool) {
     );
 
     let prepared = client
-        .request(
-            "textDocument/prepareRename",
-            json!({"textDocument": doc, "position": cursor}),
-        )
+        .request_at("textDocument/prepareRename", &doc, &cursor)
         .await;
     assert_eq!(
         prepared["result"],
@@ -1126,21 +1132,13 @@ async fn navigation_session(utf8: bool) {
             json!({"textDocument": doc, "position": cursor, "newName": "VERSION"}),
         )
         .await;
-    let edits = renamed["result"]["changes"][URI]
-        .as_array()
-        .unwrap()
-        .clone();
+    let edits = changes_of(&renamed["result"], URI);
     assert_eq!(
         apply(text, &edits, utf8),
         "FROM alpine:3.20 AS base\nARG VERSION=1\nWORKDIR /é🐳/${VERSION}\nRUN echo ${VERSION}\n"
     );
 
-    let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": doc, "position": cursor}),
-        )
-        .await;
+    let hover = client.request_at("textDocument/hover", &doc, &cursor).await;
     assert_eq!(
         hover["result"],
         json!({"contents": {"kind": "markdown", "value": "`$TAG` = `1`"}, "range": in_workdir})
@@ -1185,17 +1183,11 @@ async fn heredoc_names_navigate_highlight_and_rename() {
     let end = span((4, 0), (4, 3));
 
     let definition = client
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": doc, "position": at(4, 1)}),
-        )
+        .request_at("textDocument/definition", &doc, &at(4, 1))
         .await;
     assert_eq!(definition["result"], json!([{"uri": URI, "range": marker}]));
     let highlights = client
-        .request(
-            "textDocument/documentHighlight",
-            json!({"textDocument": doc, "position": at(1, 7)}),
-        )
+        .request_at("textDocument/documentHighlight", &doc, &at(1, 7))
         .await;
     assert_eq!(
         highlights["result"],
@@ -1203,10 +1195,7 @@ async fn heredoc_names_navigate_highlight_and_rename() {
     );
     // Inside the quotes, and after the tab `<<-` removes.
     let prepared = client
-        .request(
-            "textDocument/prepareRename",
-            json!({"textDocument": doc, "position": at(7, 2)}),
-        )
+        .request_at("textDocument/prepareRename", &doc, &at(7, 2))
         .await;
     assert_eq!(
         prepared["result"],
@@ -1218,10 +1207,7 @@ async fn heredoc_names_navigate_highlight_and_rename() {
             json!({"textDocument": doc, "position": at(7, 2), "newName": "END"}),
         )
         .await;
-    let edits = renamed["result"]["changes"][URI]
-        .as_array()
-        .unwrap()
-        .clone();
+    let edits = changes_of(&renamed["result"], URI);
     assert_eq!(
         apply(text, &edits, false),
         "FROM alpine:3.20\nRUN <<EOF\necho é\ntrue\nEOF\nCOPY <<-\"END\" /etc/app.conf\n\tkey=1\n\tEND\n"
@@ -1333,10 +1319,7 @@ async fn outline_folding_semantic_tokens_and_signature_help() {
 
     // In COPY's sources: the fifth parameter, `<src>...`.
     let help = client
-        .request(
-            "textDocument/signatureHelp",
-            json!({"textDocument": doc, "position": at(3, 5)}),
-        )
+        .request_at("textDocument/signatureHelp", &doc, &at(3, 5))
         .await;
     let label = "COPY [--from=<stage|image>] [--chown=<user>:<group>] [--chmod=<perms>] [--link] <src>... <dest>";
     assert_eq!(help["result"]["activeSignature"], 0);
@@ -1368,10 +1351,7 @@ async fn completion_documentation_is_resolved_lazily() {
         (at(0, 13), "UndefinedVar", "## What it does"),
     ] {
         let items = client
-            .request(
-                "textDocument/completion",
-                json!({"textDocument": doc, "position": position}),
-            )
+            .request_at("textDocument/completion", &doc, &position)
             .await;
         let items = &items["result"];
         // The list names each item's documentation instead of carrying it.
@@ -1396,10 +1376,7 @@ async fn completion_documentation_is_resolved_lazily() {
     }
     // Deprecated instructions are tagged so.
     let items = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": doc, "position": at(3, 0)}),
-        )
+        .request_at("textDocument/completion", &doc, &at(3, 0))
         .await;
     assert_eq!(find(&items["result"], "MAINTAINER")["tags"], json!([1]));
     assert!(find(&items["result"], "RUN").get("tags").is_none());
@@ -1463,10 +1440,7 @@ async fn completion_and_code_lenses_read_the_build_context() {
         let doc = json!({"uri": uri});
         // Past the end of the last line: the end of `pa`.
         let items = client
-            .request(
-                "textDocument/completion",
-                json!({"textDocument": doc, "position": at(3, 40)}),
-            )
+            .request_at("textDocument/completion", &doc, &at(3, 40))
             .await;
         let typed = span((3, 5), (3, 7));
         let expected: Vec<(String, Value)> = if with_files {
@@ -1489,10 +1463,7 @@ async fn completion_and_code_lenses_read_the_build_context() {
                 )
                 .await;
             let items = client
-                .request(
-                    "textDocument/completion",
-                    json!({"textDocument": doc, "position": at(3, 7)}),
-                )
+                .request_at("textDocument/completion", &doc, &at(3, 7))
                 .await;
             let labels: Vec<String> = files_at(&items["result"])
                 .into_iter()
@@ -1644,10 +1615,7 @@ async fn formatting_hover_on_diagnostics_and_refused_renames() {
 
     // On a diagnostic: the rule's documentation, then the instruction's.
     let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": doc, "position": at(3, 2)}),
-        )
+        .request_at("textDocument/hover", &doc, &at(3, 2))
         .await;
     let value = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(
@@ -1660,10 +1628,7 @@ async fn formatting_hover_on_diagnostics_and_refused_renames() {
     assert_eq!(hover["result"]["range"], span((3, 0), (3, 10)));
     // Past the end of the text: nothing there.
     let hover = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": doc, "position": at(700, 2)}),
-        )
+        .request_at("textDocument/hover", &doc, &at(700, 2))
         .await;
     assert_eq!(hover["result"], Value::Null);
 
@@ -1678,10 +1643,7 @@ async fn formatting_hover_on_diagnostics_and_refused_renames() {
         json!({"code": -32803, "message": "no variable, stage or heredoc defined in this file here"})
     );
     let prepared = client
-        .request(
-            "textDocument/prepareRename",
-            json!({"textDocument": doc, "position": at(3, 2)}),
-        )
+        .request_at("textDocument/prepareRename", &doc, &at(3, 2))
         .await;
     assert_eq!(prepared["result"], Value::Null);
 }
